@@ -1,0 +1,37 @@
+"""The `needlepoint` console script: `needlepoint demo`, and any manage.py command."""
+
+import os
+import sys
+
+DEMO_ADDRESS = "127.0.0.1:8000"
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "needlepoint.settings")
+    import django
+    from django.core.management import call_command, execute_from_command_line
+
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(
+            "usage: needlepoint demo [--address HOST:PORT] [--no-serve]\n"
+            "       needlepoint <manage.py command> [options]"
+        )
+        return
+    if args[0] == "demo":
+        django.setup()
+        address = DEMO_ADDRESS
+        if "--address" in args:
+            address = args[args.index("--address") + 1]
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo")
+        if "--no-serve" in args:
+            return
+        print(f"\nNeedlepoint is serving on http://{address}/  (Ctrl+C stops it)\n", flush=True)
+        call_command("runserver", address, use_reloader=False)
+        return
+    execute_from_command_line(["needlepoint", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "directory"
+urlpatterns = [
+    path("search/", views.search_page, name="search"),
+    path("practitioners/<int:practitioner_id>/", views.practitioner_page, name="practitioner"),
+]

@@ -1,0 +1,14 @@
+"""Every URL: the pages of each app, the admin and the JSON API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("needlepoint.web.urls")),
+    path("", include("needlepoint.directory.urls")),
+    path("accounts/", include("needlepoint.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
