@@ -2,6 +2,8 @@
 """One command per habit, needing only Python 3.11+ and pip: demo, test, lint, format, types,
 bench, lock. Each installs what it needs into .venv from the hash-locked requirements first."""
 
+from __future__ import annotations  # so an older Python reaches the version message below
+
 import hashlib
 import os
 import shutil
@@ -30,7 +32,7 @@ def must(*args: str | Path) -> None:
 
 def ensure_venv(lock: str) -> None:
     """Creates .venv and installs the locked set once; again only when a lock file changes."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by any python3
         sys.exit("Needlepoint needs Python 3.11 or newer.")
     if not PYTHON.exists():
         print("Creating .venv …", flush=True)
@@ -122,8 +124,17 @@ def cmd_lock(args: list[str]) -> int:
     must(PYTHON, "-m", "pip", "install", "--quiet", "uv")
     for name in ("base", "dev"):
         must(
-            BIN / "uv", "pip", "compile", "--quiet", "--generate-hashes", "--python-version",
-            "3.11", "--universal", "-o", f"requirements/{name}.txt", f"requirements/{name}.in",
+            BIN / "uv",
+            "pip",
+            "compile",
+            "--quiet",
+            "--generate-hashes",
+            "--python-version",
+            "3.11",
+            "--universal",
+            "-o",
+            f"requirements/{name}.txt",
+            f"requirements/{name}.in",
             *args,
         )
     return 0

@@ -46,7 +46,9 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, error_body("not_found", str(exc) or "Not found."), status=404)
+    return api.create_response(
+        request, error_body("not_found", str(exc) or "Not found."), status=404
+    )
 
 
 @api.exception_handler(HttpError)

@@ -19,7 +19,9 @@ class ApiError(Exception):
         return error_body(self.code, self.message, self.field)
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict[str, dict[str, str | None]]:
+def error_body(
+    code: str, message: str, field: str | None = None
+) -> dict[str, dict[str, str | None]]:
     return {"error": {"code": code, "message": message, "field": field}}
 
 

@@ -21,6 +21,8 @@ class UserAdmin(BaseUserAdmin):
         ("Profile", {"fields": ["full_name", "role", "is_active"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]})
+    ]
     filter_horizontal = []
     inlines = [MembershipInline]

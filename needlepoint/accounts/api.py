@@ -39,7 +39,11 @@ class MeOut(Schema):
     clinic_ids: list[int]
 
 
-@router.post("/auth/token", response={200: TokenOut}, summary="Exchange email and password for a bearer token")
+@router.post(
+    "/auth/token",
+    response={200: TokenOut},
+    summary="Exchange email and password for a bearer token",
+)
 def create_token(request: HttpRequest, payload: TokenRequest) -> TokenOut:
     raw = services.issue_api_token(request=request, email=payload.email, password=payload.password)
     return TokenOut(token=raw)

@@ -9,7 +9,9 @@ from django.utils import timezone
 from .models import ApiToken, Membership, Role, User
 
 
-def member_clinic_ids(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet[Membership]:
+def member_clinic_ids(
+    user: User, *, roles: tuple[str, ...] | None = None
+) -> QuerySet[Membership, int]:
     """Ids of the clinics where `user` holds one of `roles` (any clinic role when None)."""
     memberships = Membership.objects.filter(user_id=user.pk, user__is_active=True)
     if roles is not None:

@@ -52,20 +52,32 @@ class PractitionerAdmin(admin.ModelAdmin):
 
 
 @admin.action(description="Verify selected credentials (I have checked the evidence)")
-def verify(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Credential]) -> None:
+def verify(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Credential]
+) -> None:
     count = services.decide_credentials(credentials=queryset, by=request.user, verified=True)  # type: ignore[arg-type]
     modeladmin.message_user(request, f"{count} credential(s) verified.", messages.SUCCESS)
 
 
 @admin.action(description="Reject selected credentials")
-def reject(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Credential]) -> None:
+def reject(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Credential]
+) -> None:
     count = services.decide_credentials(credentials=queryset, by=request.user, verified=False)  # type: ignore[arg-type]
     modeladmin.message_user(request, f"{count} credential(s) rejected.", messages.WARNING)
 
 
 @admin.register(Credential)
 class CredentialAdmin(admin.ModelAdmin):
-    list_display = ["practitioner", "kind", "issuing_body", "valid_until", "status", "verified_by", "verified_at"]
+    list_display = [
+        "practitioner",
+        "kind",
+        "issuing_body",
+        "valid_until",
+        "status",
+        "verified_by",
+        "verified_at",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["practitioner__full_name", "issuing_body", "number"]
     raw_id_fields = ["practitioner"]

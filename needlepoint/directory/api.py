@@ -1,6 +1,7 @@
 """Directory API: the near-me search, practitioner profiles and the list of concerns."""
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -104,7 +105,7 @@ def credential_out(credential: Credential) -> CredentialOut:
     )
 
 
-def practitioner_out(practitioner: Practitioner) -> dict[str, object]:
+def practitioner_out(practitioner: Practitioner) -> dict[str, Any]:
     return {
         "id": practitioner.pk,
         "full_name": practitioner.full_name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple, TypeAlias
@@ -44,9 +45,7 @@ class UnknownPlace(ValueError):
 # The first entry is the display name, the rest are what people type for it.
 _REGIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "GB": {
-        "ENG": ("England",),
-        "SCT": ("Scotland",),
-        "WLS": ("Wales",),
+        "ENG": ("England",), "SCT": ("Scotland",), "WLS": ("Wales",),
         "NIR": ("Northern Ireland", "NI"),
     },
     "CA": {
@@ -78,12 +77,13 @@ _US_TERRITORIES = frozenset({"PR", "GU", "VI", "AS", "MP", "FM", "PW", "MH"})
 _ZIP = re.compile(r"(\d{5})(?:-\d{4})?")
 _COMBINING = re.compile("[\u0300-\u036f]")
 # Letters NFKD leaves alone; casefold() has already turned ß into ss.
-_FOLD = {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "ı": "i", "ħ": "h", "þ": "th", "æ": "ae", "œ": "oe"}
+_FOLD = {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "ı": "i", "ħ": "h", "þ": "th", "æ": "ae",
+         "œ": "oe"}  # fmt: skip
 _FOLDABLE = re.compile("[" + "".join(_FOLD) + "]")
 # So "St. Louis", "Saint-Louis" and "Mount Vernon"/"Mt Vernon" meet on one spelling.
 _ABBREVIATIONS = {"saint": "st", "sainte": "ste", "mount": "mt", "fort": "ft"}
 _ABBREVIABLE = re.compile(r"\b(?:saint|sainte|mount|fort)\b")
-_LEADING_THE = re.compile(r"^the[^\w\n]+(?=\w)", re.MULTILINE)  # "The Netherlands", "Hague"
+_LEADING_THE = re.compile(r"^[^\w\n]*the[^\w\n]+(?=\w)", re.MULTILINE)  # "The Netherlands", "Hague"
 _NOT_WORD = re.compile(r"[^\w\n]+")
 
 # A qualifier names places by country alone (admin1 None) or by country and division.
@@ -93,11 +93,12 @@ _Scope: TypeAlias = frozenset[tuple[str, str | None]]
 def _keys(names: list[str]) -> list[str]:
     """The spelling-insensitive forms both the index and queries are reduced to.
 
-    Spaces go too, so "Saint Étienne", "Saint-Étienne" and "SaintEtienne" are one key.
+    Spaces go too, so "Saint Étienne", "Saint-Étienne" and "SaintEtienne" are one key. The
+    names must not contain newlines (resolve() has collapsed all whitespace by then).
     """
-    # The index needs ~390k keys; folding them as one newline-joined text costs a handful of
-    # C-level passes instead of a few per name: a tenth of a second instead of one.
-    text = "\n".join(name.replace("\n", " ").strip() for name in names).casefold()
+    # The index needs ~260k keys; folding them as one newline-joined text takes a handful of
+    # C-level passes instead of several per name, and is a few times faster.
+    text = "\n".join(names).casefold()
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
         text = _FOLDABLE.sub(lambda match: _FOLD[match[0]], text)
@@ -116,14 +117,18 @@ def _geonames() -> Any:
 
 @cache
 def _countries() -> dict[str, dict[str, Any]]:
-    countries: dict[str, dict[str, Any]] = _geonames().get_countries()
-    return countries
+    return dict(_geonames().get_countries())
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    # One GeoNames name ("Bonaire, Saint Eustatius and Saba ") carries a trailing space.
+    return {code: str(country["name"]).strip() for code, country in _countries().items()}
 
 
 def country_name(code: str) -> str:
     """The English short name of an ISO alpha-2 country code; KeyError if unknown."""
-    # One GeoNames name ("Bonaire, Saint Eustatius and Saba ") carries a trailing space.
-    return str(_countries()[code.upper()]["name"]).strip()
+    return _country_names()[code.upper()]
 
 
 def continent_of(country_code: str) -> str:
@@ -147,8 +152,8 @@ class _Index(NamedTuple):
 
 
 def _region_names() -> dict[tuple[str, str], tuple[str, ...]]:
-    names = {
-        ("US", code): (str(state["name"]), code)
+    names: dict[tuple[str, str], tuple[str, ...]] = {
+        ("US", str(code)): (str(state["name"]), str(code))
         for code, state in _geonames().get_us_states().items()
     }
     for country, regions in _REGIONS.items():
@@ -176,7 +181,7 @@ def _place(city: dict[str, Any], regions: dict[tuple[str, str], tuple[str, ...]]
     region = regions.get((code, admin1))
     label = [city["name"], region[0]] if region else [city["name"]]
     return Place(
-        name=", ".join([*label, country_name(code)]),
+        name=", ".join([*label, _country_names()[code]]),
         latitude=float(city["latitude"]),
         longitude=float(city["longitude"]),
         country_code=code,
@@ -184,14 +189,8 @@ def _place(city: dict[str, Any], regions: dict[tuple[str, str], tuple[str, ...]]
         population=int(city["population"]),
         town=str(city["name"]),
         admin1_code=admin1,
-        continent=continent_of(code),
+        continent=str(_countries()[code]["continentcode"]),
     )
-
-
-def _is_latin(name: str) -> bool:
-    # Other scripts are a third of all alternate names and a third of the build time, and
-    # nobody searching this English-language site types them.
-    return name.isascii() or name[0] < "\u0250"
 
 
 @cache
@@ -199,16 +198,20 @@ def _index() -> _Index:
     regions = _region_names()
     cities = sorted(_geonames().get_cities().values(), key=lambda city: -city["population"])
     places = tuple(_place(city, regions) for city in cities)
+    # Other scripts than Latin (below U+0250) are a third of all the alternate names and of the
+    # build time, and nobody searching this English-language site types them.
     names = [
-        [city["name"], *filter(_is_latin, city["alternatenames"])] for city in cities
+        [city["name"], *[name for name in city["alternatenames"] if name < "\u0250"]]
+        for city in cities
     ]
-    keys = iter(_keys([name for spellings in names for name in spellings]))
+    keys = _keys([name for spellings in names for name in spellings])
     best: dict[str, int] = {}
     ranks: dict[str, list[int]] = {}
+    end = 0
     for index, spellings in enumerate(names):
-        own, *others = (next(keys) for _ in spellings)
-        ranked = [(own, index)] + [(other, len(places) + index) for other in set(others) - {own}]
-        for key, rank in ranked:
+        start, end = end, end + len(spellings)
+        own, others = keys[start], set(keys[start + 1 : end]) - {keys[start]}
+        for key, rank in [(own, index), *((other, len(places) + index) for other in others)]:
             if not key:
                 continue
             if key in best:
@@ -222,10 +225,11 @@ def _index() -> _Index:
 
 @cache
 def _zip_codes() -> dict[str, dict[str, Any]]:
+    list_all: Callable[[], list[dict[str, Any]]] = zipcodes.list_all  # the package is untyped
     # Military ZIPs (APO/FPO) have no position or timezone: they route mail, not people.
     return {
         record["zip_code"]: record
-        for record in zipcodes.list_all()
+        for record in list_all()
         if record["zip_code_type"] != "MILITARY" and record["timezone"]
     }
 
@@ -253,16 +257,15 @@ def _resolve_zip(text: str, zip_code: str) -> Place:
     )
 
 
-def _scopes_of(parts: list[str]) -> list[_Scope] | None:
-    """Every qualifier must be known; None if one isn't."""
+def _scopes_of(keys: list[str]) -> list[_Scope] | None:
+    """What each qualifier allows; None if one names no country or division we know."""
     scopes = _index().scopes
-    whole = _key(",".join(parts))
+    whole = "".join(keys)
     if whole in scopes:  # a name with a comma in it, "Bonaire, Saint Eustatius and Saba"
         return [scopes[whole]]
-    keys = [_key(part) for part in parts]
-    if any(key not in scopes for key in keys):
-        return None
-    return [scopes[key] for key in keys]
+    if all(key in scopes for key in keys):
+        return [scopes[key] for key in keys]
+    return None
 
 
 def _within(place: Place, scope: _Scope) -> bool:
@@ -271,20 +274,23 @@ def _within(place: Place, scope: _Scope) -> bool:
 
 def _resolve_town(text: str) -> Place:
     index = _index()
-    parts = text.split(",")
+    pieces = text.split(",")
+    # Punctuation-only pieces ("Lyon,, France") are noise. A key never spans a comma, so a
+    # run of pieces is keyed by joining theirs and each piece is folded only once.
+    typed = [(piece.strip(), key) for piece, key in zip(pieces, _keys(pieces), strict=True) if key]
+    names, keys = [name for name, _ in typed], [key for _, key in typed]
     missed: tuple[str, str] | None = None
     # Commas separate qualifiers, but a few GeoNames names contain one ("Misato, Saitama"), so
     # longer towns are tried when the shorter reading finds nothing.
-    for cut in range(1, len(parts) + 1):
-        town, qualifiers = ",".join(parts[:cut]), [p for p in parts[cut:] if p.strip()]
-        candidates = index.candidates(_key(town))
+    for cut in range(1, len(keys) + 1):
+        candidates = index.candidates("".join(keys[:cut]))
         if not candidates:
             continue
-        scopes = _scopes_of(qualifiers)
+        scopes = _scopes_of(keys[cut:])
         for place in candidates:
             if scopes is not None and all(_within(place, scope) for scope in scopes):
                 return place
-        missed = missed or (town.strip(), ", ".join(q.strip() for q in qualifiers))
+        missed = missed or (", ".join(names[:cut]), ", ".join(names[cut:]))
     if missed:
         # Dropping the qualifier would answer a question nobody asked ("Austin, France").
         raise UnknownPlace(
@@ -300,17 +306,12 @@ def resolve(text: str) -> Place:
     """The place typed into a search box: "Leeds", "Portland, ME", "Lyon, France",
     "Austin, TX, USA", "78701" or "78701-1234". Raises UnknownPlace otherwise."""
     if len(text) > MAX_INPUT_LENGTH:
-        raise UnknownPlace(
-            f"“{_shown(text.strip())}” is too long for a place name. "
-            "Try a town name or a US ZIP code."
-        )
+        raise UnknownPlace(f"“{_shown(text.strip())}” is too long to be a place name.")
     cleaned = " ".join(text.split())
     if not cleaned:
         raise UnknownPlace("Type a town name or a US ZIP code to search near.")
     zip_match = _ZIP.fullmatch(cleaned)
-    if zip_match:
-        return _resolve_zip(cleaned, zip_match.group(1))
-    return _resolve_town(cleaned)
+    return _resolve_zip(cleaned, zip_match[1]) if zip_match else _resolve_town(cleaned)
 
 
 def towns(min_population: int = 15000) -> list[Place]:

@@ -81,12 +81,12 @@ class Location(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"
 
-    def place_in_grid(self) -> None:
-        self.cell, self.coarse_cell = geo.cells_of(self.latitude, self.longitude)
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.place_in_grid()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def place_in_grid(self) -> None:
+        self.cell, self.coarse_cell = geo.cells_of(self.latitude, self.longitude)
 
 
 class PractitionerQuerySet(models.QuerySet["Practitioner"]):

@@ -53,13 +53,31 @@ class SearchQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    near: Annotated[str | None, Field(max_length=200, description="A town or US ZIP code, e.g. `Leeds`, `Austin, TX`, `Lyon, France`")] = None
-    lat: Annotated[float | None, Field(ge=-90, le=90, description="Latitude of the point, with `lon`")] = None
-    lon: Annotated[float | None, Field(ge=-180, le=180, description="Longitude of the point, with `lat`")] = None
-    radius_km: Annotated[float, Field(gt=0, le=MAX_RADIUS_KM, description="Search radius in km")] = DEFAULT_RADIUS_KM
-    concern: Annotated[ConcernSlug | None, Field(description="Only practitioners who treat this concern")] = None
-    max_price: Annotated[float | None, Field(ge=0, description="Highest price of a session, in the local currency")] = None
-    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="How many results at most")] = DEFAULT_LIMIT
+    near: Annotated[
+        str | None,
+        Field(
+            max_length=200,
+            description="A town or US ZIP code, e.g. `Leeds`, `Austin, TX`, `Lyon, France`",
+        ),
+    ] = None
+    lat: Annotated[
+        float | None, Field(ge=-90, le=90, description="Latitude of the point, with `lon`")
+    ] = None
+    lon: Annotated[
+        float | None, Field(ge=-180, le=180, description="Longitude of the point, with `lat`")
+    ] = None
+    radius_km: Annotated[
+        float, Field(gt=0, le=MAX_RADIUS_KM, description="Search radius in km")
+    ] = DEFAULT_RADIUS_KM
+    concern: Annotated[
+        ConcernSlug | None, Field(description="Only practitioners who treat this concern")
+    ] = None
+    max_price: Annotated[
+        float | None, Field(ge=0, description="Highest price of a session, in the local currency")
+    ] = None
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="How many results at most")] = (
+        DEFAULT_LIMIT
+    )
 
     @field_validator("near", "concern", mode="before")
     @classmethod
@@ -111,7 +129,9 @@ def resolve_centre(query: SearchQuery) -> Centre:
     """The point to search around: a typed place or coordinates, never both."""
     has_point = query.lat is not None or query.lon is not None
     if query.near is not None and has_point:
-        raise ApiError(422, "ambiguous_location", "Give either a place or lat and lon, not both.", "near")
+        raise ApiError(
+            422, "ambiguous_location", "Give either a place or lat and lon, not both.", "near"
+        )
     if query.near is not None:
         try:
             place = gazetteer.resolve(query.near)
@@ -119,7 +139,12 @@ def resolve_centre(query: SearchQuery) -> Centre:
             raise ApiError(422, "unknown_place", str(error), "near") from None
         return Centre(place.latitude, place.longitude, place.name)
     if query.lat is None:
-        raise ApiError(422, "missing_location", "Say where: a town, a postcode, or lat and lon.", "near" if query.lon is None else "lat")
+        raise ApiError(
+            422,
+            "missing_location",
+            "Say where: a town, a postcode, or lat and lon.",
+            "near" if query.lon is None else "lat",
+        )
     if query.lon is None:
         raise ApiError(422, "missing_location", "Longitude is needed with latitude.", "lon")
     return Centre(query.lat, query.lon, f"{query.lat:.4f}, {query.lon:.4f}")

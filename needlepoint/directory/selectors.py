@@ -99,10 +99,14 @@ def search_practitioners(
     ranked = sorted(nearest.items(), key=lambda item: (item[1][0], item[0]))[:limit]
     if not ranked:
         return []
-    practitioners = Practitioner.objects.select_related("clinic").prefetch_related(
-        "concerns",
-        Prefetch("credentials", queryset=Credential.objects.current(on).order_by("kind", "pk")),
-    ).in_bulk([practitioner_id for practitioner_id, _ in ranked])
+    practitioners = (
+        Practitioner.objects.select_related("clinic")
+        .prefetch_related(
+            "concerns",
+            Prefetch("credentials", queryset=Credential.objects.current(on).order_by("kind", "pk")),
+        )
+        .in_bulk([practitioner_id for practitioner_id, _ in ranked])
+    )
     locations = Location.objects.in_bulk([location_id for _, (_, location_id) in ranked])
     prices = session_prices({p.clinic_id for p in practitioners.values()})
     return [

@@ -9,6 +9,7 @@ from . import search, selectors
 from .concerns import CONCERNS
 
 RADIUS_CHOICES = (5, 10, 25, 50, 100, 200)
+LIMIT_CHOICES = (10, 20, 50, 100)
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -17,6 +18,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "params": request.GET,
         "concerns": CONCERNS,
         "radius_choices": RADIUS_CHOICES,
+        "limit_choices": LIMIT_CHOICES,
         "searched": bool(request.GET),
     }
     status = 200

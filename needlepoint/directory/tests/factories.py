@@ -7,7 +7,14 @@ from decimal import Decimal
 from django.utils import timezone
 
 from needlepoint.accounts.models import Role, User
-from needlepoint.directory.models import Clinic, Concern, Credential, Location, Practitioner, Service
+from needlepoint.directory.models import (
+    Clinic,
+    Concern,
+    Credential,
+    Location,
+    Practitioner,
+    Service,
+)
 
 _serial = itertools.count(1)
 

@@ -15,7 +15,9 @@ antimeridian_longitudes = st.one_of(st.floats(175, 180), st.floats(-180, -175))
 radii = st.floats(min_value=0.01, max_value=200)
 
 
-def destination(lat: float, lon: float, bearing_deg: float, distance_km: float) -> tuple[float, float]:
+def destination(
+    lat: float, lon: float, bearing_deg: float, distance_km: float
+) -> tuple[float, float]:
     """The point reached from (lat, lon) going `distance_km` on a bearing (spherical)."""
     angle = distance_km / geo.EARTH_RADIUS_KM
     p1, l1, b = math.radians(lat), math.radians(lon), math.radians(bearing_deg)

@@ -94,7 +94,9 @@ def test_unverified_rejected_and_uncredentialed_practitioners_are_not_found(clie
 def test_a_practitioner_drops_out_the_day_after_the_credential_expires(client: Client) -> None:
     today = timezone.localdate()
     practitioner_at(53.80, -1.55, name="Last day today", valid_until=today)
-    practitioner_at(53.80, -1.55, name="Expired yesterday", valid_until=today - dt.timedelta(days=1))
+    practitioner_at(
+        53.80, -1.55, name="Expired yesterday", valid_until=today - dt.timedelta(days=1)
+    )
     assert names(search(client, near="Leeds")) == ["Last day today"]
 
 
@@ -111,8 +113,14 @@ def test_an_inactive_clinic_or_location_is_not_found(client: Client) -> None:
 def test_a_practitioner_with_two_locations_appears_once_at_the_nearer(client: Client) -> None:
     practitioner = practitioner_at(53.90, -1.55, name="Two sites")
     nearer = Location.objects.create(
-        clinic=practitioner.clinic, name="Second site", address_line="1 Park Row", city="Leeds",
-        country="GB", latitude=53.80, longitude=-1.55, timezone="Europe/London",
+        clinic=practitioner.clinic,
+        name="Second site",
+        address_line="1 Park Row",
+        city="Leeds",
+        country="GB",
+        latitude=53.80,
+        longitude=-1.55,
+        timezone="Europe/London",
     )
     practitioner.locations.add(nearer)
     body = search(client, near="Leeds")

@@ -8,8 +8,20 @@ from django.conf.locale import LANG_INFO
 register = template.Library()
 
 CURRENCY_SYMBOLS = {
-    "GBP": "£", "EUR": "€", "USD": "$", "AUD": "A$", "CAD": "C$", "NZD": "NZ$", "JPY": "¥",
-    "INR": "₹", "BRL": "R$", "ZAR": "R", "KRW": "₩", "CNY": "CN¥", "MXN": "MX$", "CHF": "CHF ",
+    "GBP": "£",
+    "EUR": "€",
+    "USD": "$",
+    "AUD": "A$",
+    "CAD": "C$",
+    "NZD": "NZ$",
+    "JPY": "¥",
+    "INR": "₹",
+    "BRL": "R$",
+    "ZAR": "R",
+    "KRW": "₩",
+    "CNY": "CN¥",
+    "MXN": "MX$",
+    "CHF": "CHF ",
 }
 ZERO_DECIMAL = {"JPY", "KRW", "CLP", "VND", "IDR", "COP", "HUF", "TWD", "UGX", "TZS", "KES", "NGN"}
 

@@ -33,7 +33,8 @@
   var dataNode = document.getElementById("map-data");
   if (!dataNode || typeof L === "undefined") { return; }
   var data = JSON.parse(dataNode.textContent);
-  var map = L.map("map");
+  // A circle measures its bounds through the map's projection, so the map needs a view first.
+  var map = L.map("map").setView(data.centre, 10);
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 19,
     attribution: "&copy; OpenStreetMap contributors"
