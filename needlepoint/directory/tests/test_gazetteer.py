@@ -65,9 +65,22 @@ def test_it_prefers_the_most_populous_town(typed: str, expected: tuple[str, str,
     assert where(typed) == expected
 
 
-def test_it_prefers_a_town_s_own_name_to_another_town_s_alternate_name() -> None:
-    # "Washington" is also an old name for other places; the capital is called that.
-    assert where("Washington") == ("Washington", "US", "DC")
+@pytest.mark.parametrize(
+    ("typed", "country"),
+    [
+        # Each is also a (historic or misspelt) alternate name of a far bigger city: Guangzhou,
+        # Chattogram, Changchun, Delhi, Alexandria.
+        ("Canton", "US"),
+        ("Islamabad", "PK"),
+        ("Cancun", "MX"),
+        ("Dili", "TL"),
+        ("Alessandria", "IT"),
+    ],
+)
+def test_it_prefers_a_town_s_own_name_to_a_bigger_town_s_other_names(
+    typed: str, country: str
+) -> None:
+    assert resolve(typed).country_code == country
 
 
 def test_it_finds_towns_by_their_other_names() -> None:
@@ -325,8 +338,6 @@ def test_any_town_can_be_found_by_its_name_and_country(town: Place) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(
-    st.deferred(lambda: st.sampled_from(towns(100_000))), st.sampled_from([str.upper, str.lower])
-)
+@given(st.deferred(lambda: st.sampled_from(towns())), st.sampled_from([str.upper, str.lower]))
 def test_case_never_changes_the_answer(town: Place, change_case: Callable[[str], str]) -> None:
     assert resolve(change_case(town.town)) == resolve(town.town)
