@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import services
 from .models import AddOn, Clinic, Concern, Credential, Location, Practitioner, Service
@@ -81,8 +83,15 @@ class CredentialAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["practitioner__full_name", "issuing_body", "number"]
     raw_id_fields = ["practitioner"]
-    readonly_fields = ["status", "verified_by", "verified_at"]
+    readonly_fields = ["status", "verified_by", "verified_at", "evidence_link"]
     actions = [verify, reject]
+
+    @admin.display(description="Evidence on file")
+    def evidence_link(self, credential: Credential) -> str:
+        if not credential.evidence:
+            return "—"
+        url = reverse("directory:credential-evidence", args=[credential.pk])
+        return format_html('<a href="{}">Download the evidence</a>', url)
 
 
 admin.site.register(Concern)

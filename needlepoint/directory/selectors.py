@@ -8,6 +8,9 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
+from needlepoint.accounts.models import User
+from needlepoint.accounts.selectors import is_platform_staff, member_clinic_ids
+
 from . import geo
 from .models import Credential, Location, Practitioner, Service
 
@@ -41,7 +44,7 @@ def session_prices(clinic_ids: set[int]) -> dict[int, Price]:
     return prices
 
 
-def search_practitioners(
+def nearest_practitioners(
     *,
     latitude: float,
     longitude: float,
@@ -49,14 +52,13 @@ def search_practitioners(
     concern: str | None = None,
     max_price: float | None = None,
     limit: int = 20,
-    on: dt.date | None = None,
-) -> list[Match]:
-    """Listable practitioners within `radius_km` of the point, nearest first (ties by id).
+    on: dt.date,
+) -> list[tuple[int, float, int]]:
+    """(practitioner id, distance km, location id) of listable practitioners within
+    `radius_km`, nearest first (ties by id), each at their nearest location.
 
-    Candidates come from the grid cells covering the circle (one indexed read of the
-    practitioner–location pairs there); the exact great-circle distance filters and orders them;
-    then the few shown are loaded whole. Five queries, whatever the size of the directory."""
-    on = on or timezone.localdate()
+    Candidates come from the grid cells covering the circle: one indexed read of the
+    practitioner–location pairs there; the exact great-circle distance filters and orders."""
     lattice, cells = geo.covering_cells(latitude, longitude, radius_km)
     pairs = Practitioner.locations.through.objects.filter(
         **{f"location__{lattice}__in": cells},
@@ -97,6 +99,31 @@ def search_practitioners(
             nearest[practitioner_id] = (distance, location_id)
 
     ranked = sorted(nearest.items(), key=lambda item: (item[1][0], item[0]))[:limit]
+    return [(pk, distance, location_id) for pk, (distance, location_id) in ranked]
+
+
+def search_practitioners(
+    *,
+    latitude: float,
+    longitude: float,
+    radius_km: float,
+    concern: str | None = None,
+    max_price: float | None = None,
+    limit: int = 20,
+    on: dt.date | None = None,
+) -> list[Match]:
+    """The near-me answer: the nearest listable practitioners, loaded whole with their clinic,
+    current credentials, concerns and price. Five queries, whatever the size of the directory."""
+    on = on or timezone.localdate()
+    ranked = nearest_practitioners(
+        latitude=latitude,
+        longitude=longitude,
+        radius_km=radius_km,
+        concern=concern,
+        max_price=max_price,
+        limit=limit,
+        on=on,
+    )
     if not ranked:
         return []
     practitioners = (
@@ -105,9 +132,9 @@ def search_practitioners(
             "concerns",
             Prefetch("credentials", queryset=Credential.objects.current(on).order_by("kind", "pk")),
         )
-        .in_bulk([practitioner_id for practitioner_id, _ in ranked])
+        .in_bulk([practitioner_id for practitioner_id, _, _ in ranked])
     )
-    locations = Location.objects.in_bulk([location_id for _, (_, location_id) in ranked])
+    locations = Location.objects.in_bulk([location_id for _, _, location_id in ranked])
     prices = session_prices({p.clinic_id for p in practitioners.values()})
     return [
         Match(
@@ -116,7 +143,7 @@ def search_practitioners(
             distance_km=distance,
             price=prices.get(practitioners[practitioner_id].clinic_id),
         )
-        for practitioner_id, (distance, location_id) in ranked
+        for practitioner_id, distance, location_id in ranked
     ]
 
 
@@ -137,3 +164,19 @@ def public_practitioner(practitioner_id: int, *, on: dt.date | None = None) -> P
     if practitioner is None:
         raise Http404("No such practitioner.")
     return practitioner
+
+
+def credential_evidence_for(user: User, credential_id: int) -> Credential:
+    """A credential whose evidence `user` may open: platform staff (who verify it), the
+    practitioner it belongs to, and managers of their clinic. Anyone else gets 404."""
+    credential = Credential.objects.select_related("practitioner").filter(pk=credential_id).first()
+    if credential is None or not credential.evidence:
+        raise Http404("No such evidence.")
+    if is_platform_staff(user):
+        return credential
+    if user.is_authenticated and credential.practitioner.user_id == user.pk:
+        return credential
+    managed = member_clinic_ids(user, roles=("manager",)) if user.is_authenticated else []
+    if credential.practitioner.clinic_id in managed:
+        return credential
+    raise Http404("No such evidence.")

@@ -1,6 +1,7 @@
 """Directory pages: the near-me search and a practitioner's public profile."""
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from needlepoint.errors import ApiError
@@ -73,3 +74,13 @@ def practitioner_page(request: HttpRequest, practitioner_id: int) -> HttpRespons
         "directory/practitioner.html",
         {"practitioner": practitioner, "price": prices.get(practitioner.clinic_id)},
     )
+
+
+@login_required
+def credential_evidence(request: HttpRequest, credential_id: int) -> FileResponse:
+    """The uploaded evidence of a credential, only through the access check."""
+    credential = selectors.credential_evidence_for(request.user, credential_id)  # type: ignore[arg-type]
+    response = FileResponse(credential.evidence.open("rb"), as_attachment=True)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
