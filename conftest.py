@@ -12,6 +12,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_configure() -> None:
+    # Django's test server listens with a backlog of 10 and resets connections beyond it; the
+    # concurrency tests open 50 at once, as any production server (backlog 2048) would accept.
+    from django.core.servers.basehttp import WSGIServer
+
+    WSGIServer.request_queue_size = 256
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

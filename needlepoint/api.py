@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from needlepoint.accounts.api import router as accounts_router
 from needlepoint.directory.api import router as directory_router
 from needlepoint.errors import ApiError, error_body, message_of
+from needlepoint.scheduling.api import router as scheduling_router
 
 api = NinjaAPI(
     title="Needlepoint API",
@@ -21,6 +22,7 @@ api = NinjaAPI(
 )
 api.add_router("", accounts_router)
 api.add_router("", directory_router)
+api.add_router("", scheduling_router)
 
 
 @api.exception_handler(ApiError)

@@ -14,9 +14,10 @@ class ApiError(Exception):
     code: str
     message: str
     field: str | None = None
+    extra: dict[str, Any] | None = None  # e.g. fresh alternatives beside a 409
 
-    def body(self) -> dict[str, dict[str, str | None]]:
-        return error_body(self.code, self.message, self.field)
+    def body(self) -> dict[str, Any]:
+        return {**error_body(self.code, self.message, self.field), **(self.extra or {})}
 
 
 def error_body(

@@ -57,8 +57,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "needlepoint.accounts",
     "needlepoint.directory",
+    "needlepoint.scheduling",
     "needlepoint.web",
 ]
 
@@ -106,7 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file (not :memory:) so that threads and the live server share the test database; one
+    # per process so that two test runs side by side never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -144,6 +149,28 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Needlepoint <noreply@needlepoint.test>")
+
+# Background work (booking notifications) through django-tasks, the backport of Django 6's
+# django.tasks. Env TASKS_BACKEND picks the backend:
+#   "database" (default): tasks are rows in this database; run `manage.py db_worker`.
+#   "rq": tasks go to Redis through RQ; run
+#         `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default`.
+#   "immediate": tasks run inside the request; nothing waits for run_after (debugging only).
+# Env REDIS_URL (rq only; default redis://127.0.0.1:6379/0) is the Redis holding the queue.
+TASKS: dict[str, dict[str, object]]
+match env_str("TASKS_BACKEND", "database"):
+    case "database":
+        TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    case "rq":
+        INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+        TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+        RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    case "immediate":
+        TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    case other:
+        raise ImproperlyConfigured(
+            f"TASKS_BACKEND must be database, rq or immediate, not {other!r}."
+        )
 
 SESSION_COOKIE_HTTPONLY = True
 # The embedded demo serves plain http on loopback; production behind TLS sets SECURE_COOKIES.

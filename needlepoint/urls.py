@@ -8,6 +8,7 @@ from .api import api
 urlpatterns = [
     path("", include("needlepoint.web.urls")),
     path("", include("needlepoint.directory.urls")),
+    path("", include("needlepoint.scheduling.urls")),
     path("accounts/", include("needlepoint.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

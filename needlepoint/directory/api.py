@@ -1,14 +1,15 @@
-"""Directory API: the near-me search, practitioner profiles and the list of concerns."""
+"""Directory API: practitioner profiles, the list of concerns, and the shapes of a search result
+(the search itself, which needs free time, is scheduling's)."""
 
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
 from needlepoint.errors import ApiError
 
-from . import search, selectors
+from . import selectors
 from .models import Concern, Credential, Practitioner
 
 router = Router(tags=["directory"])
@@ -79,12 +80,6 @@ class CentreOut(Schema):
     radius_km: float
 
 
-class SearchOut(Schema):
-    centre: CentreOut
-    count: int
-    results: list[ResultOut]
-
-
 class ProfileOut(PractitionerOut):
     bio: str
     clinic: ClinicOut
@@ -94,6 +89,18 @@ class ProfileOut(PractitionerOut):
 class ConcernOut(Schema):
     slug: str
     name: str
+
+
+def result_out(match: selectors.Match) -> dict[str, Any]:
+    """One search result in its API shape (scheduling adds the free slots)."""
+    price = match.price
+    return {
+        "practitioner": PractitionerOut(**practitioner_out(match.practitioner)),
+        "clinic": ClinicOut(id=match.practitioner.clinic.pk, name=match.practitioner.clinic.name),
+        "location": LocationOut.from_orm(match.location),
+        "distance_km": round(match.distance_km, 2),
+        "price": PriceOut(amount=f"{price.amount:.2f}", currency=price.currency) if price else None,
+    }
 
 
 def credential_out(credential: Credential) -> CredentialOut:
@@ -115,45 +122,6 @@ def practitioner_out(practitioner: Practitioner) -> dict[str, Any]:
         "concerns": [concern.slug for concern in practitioner.concerns.all()],
         "credentials": [credential_out(c) for c in practitioner.credentials.all()],
     }
-
-
-@router.get(
-    "/search",
-    response={200: SearchOut, 422: ErrorOut},
-    summary="Verified micro-needling practitioners near a place or a point, nearest first",
-)
-def search_near(request: HttpRequest, params: Query[search.SearchQuery]) -> SearchOut:
-    centre = search.resolve_centre(params)
-    matches = selectors.search_practitioners(
-        latitude=centre.latitude,
-        longitude=centre.longitude,
-        radius_km=params.radius_km,
-        concern=params.concern,
-        max_price=params.max_price,
-        limit=params.limit,
-    )
-    results = [
-        ResultOut(
-            practitioner=PractitionerOut(**practitioner_out(match.practitioner)),
-            clinic=ClinicOut(id=match.practitioner.clinic.pk, name=match.practitioner.clinic.name),
-            location=LocationOut.from_orm(match.location),
-            distance_km=round(match.distance_km, 2),
-            price=PriceOut(amount=f"{match.price.amount:.2f}", currency=match.price.currency)
-            if match.price
-            else None,
-        )
-        for match in matches
-    ]
-    return SearchOut(
-        centre=CentreOut(
-            latitude=centre.latitude,
-            longitude=centre.longitude,
-            label=centre.label,
-            radius_km=params.radius_km,
-        ),
-        count=len(results),
-        results=results,
-    )
 
 
 @router.get(

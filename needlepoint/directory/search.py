@@ -18,6 +18,8 @@ DEFAULT_RADIUS_KM = 25.0
 MAX_RADIUS_KM = 200.0
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_AVAILABLE_WITHIN_DAYS = 60
+SORTS = ("distance", "soonest")
 
 ConcernSlug = Literal[CONCERN_SLUGS]  # type: ignore[valid-type]
 
@@ -30,7 +32,20 @@ FIELD_MESSAGES = {
     "concern": "Choose one of: " + ", ".join(CONCERN_SLUGS) + ".",
     "max_price": "The maximum price must be a number of 0 or more.",
     "limit": f"The number of results must be a whole number from 1 to {MAX_LIMIT}.",
+    "available_within_days": (
+        f"“Free within” must be a whole number of days from 1 to {MAX_AVAILABLE_WITHIN_DAYS}."
+    ),
+    "sort": "Sort by distance or by soonest free slot.",
 }
+
+
+def _whole_number(value: Any, field: str, low: int, high: int, default: int | None) -> Any:
+    if value is None or value == "":
+        return default
+    text = str(value).strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValueError(FIELD_MESSAGES[field])
+    return int(text)
 
 
 def _finite_number(value: Any, field: str, low: float, high: float, *, open_low: bool) -> Any:
@@ -78,6 +93,18 @@ class SearchQuery(BaseModel):
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="How many results at most")] = (
         DEFAULT_LIMIT
     )
+    available_within_days: Annotated[
+        int | None,
+        Field(
+            ge=1,
+            le=MAX_AVAILABLE_WITHIN_DAYS,
+            description="Only practitioners with a free 30-minute slot within this many days",
+        ),
+    ] = None
+    sort: Annotated[
+        Literal["distance", "soonest"],
+        Field(description="`distance` (nearest first) or `soonest` (earliest free slot first)"),
+    ] = "distance"
 
     @field_validator("near", "concern", mode="before")
     @classmethod
@@ -108,12 +135,17 @@ class SearchQuery(BaseModel):
     @field_validator("limit", mode="before")
     @classmethod
     def _limit(cls, value: Any) -> Any:
-        if value is None or value == "":
-            return DEFAULT_LIMIT
-        text = str(value).strip()
-        if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-            raise ValueError(FIELD_MESSAGES["limit"])
-        return int(text)
+        return _whole_number(value, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT)
+
+    @field_validator("available_within_days", mode="before")
+    @classmethod
+    def _within(cls, value: Any) -> Any:
+        return _whole_number(value, "available_within_days", 1, MAX_AVAILABLE_WITHIN_DAYS, None)
+
+    @field_validator("sort", mode="before")
+    @classmethod
+    def _sort(cls, value: Any) -> Any:
+        return "distance" if value is None or value == "" else value
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def nearest_practitioners(
     radius_km: float,
     concern: str | None = None,
     max_price: float | None = None,
-    limit: int = 20,
+    limit: int | None = 20,
     on: dt.date,
 ) -> list[tuple[int, float, int]]:
     """(practitioner id, distance km, location id) of listable practitioners within
@@ -98,7 +98,9 @@ def nearest_practitioners(
         if best is None or (distance, location_id) < best:
             nearest[practitioner_id] = (distance, location_id)
 
-    ranked = sorted(nearest.items(), key=lambda item: (item[1][0], item[0]))[:limit]
+    ranked = sorted(nearest.items(), key=lambda item: (item[1][0], item[0]))
+    if limit is not None:
+        ranked = ranked[:limit]
     return [(pk, distance, location_id) for pk, (distance, location_id) in ranked]
 
 
@@ -112,8 +114,7 @@ def search_practitioners(
     limit: int = 20,
     on: dt.date | None = None,
 ) -> list[Match]:
-    """The near-me answer: the nearest listable practitioners, loaded whole with their clinic,
-    current credentials, concerns and price. Five queries, whatever the size of the directory."""
+    """The near-me answer: the nearest listable practitioners, loaded whole."""
     on = on or timezone.localdate()
     ranked = nearest_practitioners(
         latitude=latitude,
@@ -124,6 +125,12 @@ def search_practitioners(
         limit=limit,
         on=on,
     )
+    return load_matches(ranked, on=on)
+
+
+def load_matches(ranked: list[tuple[int, float, int]], *, on: dt.date) -> list[Match]:
+    """Ranked (practitioner, distance, location) triples loaded whole with clinic, current
+    credentials, concerns and price, in the same order. Four queries for any number."""
     if not ranked:
         return []
     practitioners = (

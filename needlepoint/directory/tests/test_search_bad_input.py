@@ -32,6 +32,10 @@ BAD_INPUTS = [
     ({"near": "Leeds", "max_price": "-1"}, "max_price", "invalid"),
     ({"near": "Leeds", "max_price": "cheap"}, "max_price", "invalid"),
     ({"near": "Leeds", "lat": "53.8", "lon": "-1.5"}, "near", "ambiguous_location"),
+    ({"near": "Leeds", "available_within_days": "0"}, "available_within_days", "invalid"),
+    ({"near": "Leeds", "available_within_days": "61"}, "available_within_days", "invalid"),
+    ({"near": "Leeds", "available_within_days": "soon"}, "available_within_days", "invalid"),
+    ({"near": "Leeds", "sort": "price"}, "sort", "invalid"),
 ]
 
 

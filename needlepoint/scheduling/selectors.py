@@ -1,0 +1,266 @@
+"""Named reads of scheduling: the rules a practitioner works by, busy time, free slots, and the
+access function every appointment page and endpoint goes through."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from needlepoint.accounts.models import User
+from needlepoint.accounts.selectors import member_clinic_ids
+from needlepoint.directory.models import Location, Practitioner, Service
+from needlepoint.directory.selectors import Match, load_matches, nearest_practitioners
+
+from . import slots
+from .models import DEFAULT_POLICY, Appointment, BookingPolicy, DayOverride, TimeOff, WorkingHours
+
+SESSION_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A free slot at one of the practitioner's locations."""
+
+    start: dt.datetime
+    end: dt.datetime
+    location: Location
+
+    @property
+    def local_start(self) -> dt.datetime:
+        return self.start.astimezone(ZoneInfo(self.location.timezone))
+
+
+def policy_for(clinic_id: int) -> BookingPolicy:
+    return BookingPolicy.objects.filter(clinic_id=clinic_id).first() or DEFAULT_POLICY
+
+
+def session_service(clinic_id: int) -> Service | None:
+    """The clinic's standard 30-minute micro-needling session (the cheapest if several)."""
+    return (
+        Service.objects.filter(
+            clinic_id=clinic_id, is_active=True, duration_minutes=SESSION_MINUTES
+        )
+        .order_by("price", "pk")
+        .first()
+    )
+
+
+def bookable_practitioner(practitioner_id: int) -> Practitioner:
+    """A practitioner the public may book today: listable (active, verified credential valid
+    today, active clinic). Anyone else is unknown here."""
+    practitioner = (
+        Practitioner.objects.listable(timezone.localdate())
+        .select_related("clinic")
+        .filter(pk=practitioner_id)
+        .first()
+    )
+    if practitioner is None:
+        raise Http404("No bookable practitioner with that id.")
+    return practitioner
+
+
+def rules_by_location(
+    practitioners: Iterable[Practitioner],
+) -> dict[int, list[tuple[Location, slots.Rules]]]:
+    """For each practitioner, the slot rules of every active location they have hours at.
+    Three queries for any number of practitioners."""
+    practitioners = list(practitioners)
+    ids = [p.pk for p in practitioners]
+    weekly: dict[tuple[int, int], list[slots.WeeklyHours]] = defaultdict(list)
+    for row in WorkingHours.objects.filter(practitioner_id__in=ids, location__is_active=True):
+        weekly[(row.practitioner_id, row.location_id)].append(
+            slots.WeeklyHours(row.weekday, row.start, row.end)
+        )
+    overrides: dict[tuple[int, int], dict[dt.date, list[tuple[dt.time, dt.time]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for o in DayOverride.objects.filter(practitioner_id__in=ids, date__gte=timezone.localdate()):
+        day = overrides[(o.practitioner_id, o.location_id)][o.date]
+        if o.start is not None and o.end is not None:
+            day.append((o.start, o.end))
+    locations = Location.objects.in_bulk({location_id for _, location_id in weekly})
+    policies = {
+        p.clinic_id: p
+        for p in BookingPolicy.objects.filter(clinic_id__in={x.clinic_id for x in practitioners})
+    }
+    result: dict[int, list[tuple[Location, slots.Rules]]] = defaultdict(list)
+    for (practitioner_id, location_id), hours in weekly.items():
+        location = locations[location_id]
+        policy = policies.get(location.clinic_id, DEFAULT_POLICY)
+        result[practitioner_id].append(
+            (
+                location,
+                slots.Rules(
+                    zone=ZoneInfo(location.timezone),
+                    weekly=tuple(hours),
+                    overrides={
+                        day: tuple(ranges)
+                        for day, ranges in overrides[(practitioner_id, location_id)].items()
+                    },
+                    duration=dt.timedelta(minutes=SESSION_MINUTES),
+                    step=dt.timedelta(minutes=SESSION_MINUTES),
+                    buffer=dt.timedelta(minutes=policy.buffer_minutes),
+                    min_notice=dt.timedelta(minutes=policy.min_notice_minutes),
+                    horizon=dt.timedelta(days=policy.horizon_days),
+                ),
+            )
+        )
+    return result
+
+
+def busy_intervals(
+    practitioner_ids: Iterable[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    excluding: Iterable[int] = (),
+) -> dict[int, list[slots.Interval]]:
+    """Booked appointments and time off of each practitioner meeting [start, end), padded by a
+    day so buffers at the edges count. `excluding` leaves out appointments being moved."""
+    ids = list(practitioner_ids)
+    pad = dt.timedelta(days=1)
+    busy: dict[int, list[slots.Interval]] = defaultdict(list)
+    appointments = Appointment.objects.booked().filter(
+        practitioner_id__in=ids, start__lt=end + pad, blocked_until__gt=start - pad
+    )
+    if excluding:
+        appointments = appointments.exclude(pk__in=list(excluding))
+    for pid, a_start, a_end in appointments.values_list("practitioner_id", "start", "end"):
+        busy[pid].append((a_start, a_end))
+    for pid, t_start, t_end in TimeOff.objects.filter(
+        practitioner_id__in=ids, start__lt=end + pad, end__gt=start - pad
+    ).values_list("practitioner_id", "start", "end"):
+        busy[pid].append((t_start, t_end))
+    return busy
+
+
+def free_slots(
+    practitioner: Practitioner, start: dt.datetime, end: dt.datetime, *, now: dt.datetime
+) -> list[Slot]:
+    """Every free 30-minute slot of the practitioner in [start, end), at any of their
+    locations, sorted."""
+    rules = rules_by_location([practitioner]).get(practitioner.pk, [])
+    busy = busy_intervals([practitioner.pk], start, end).get(practitioner.pk, [])
+    found = [
+        Slot(s, e, location)
+        for location, rule in rules
+        for s, e in slots.free_slots(rule, busy=busy, now=now, start=start, end=end)
+    ]
+    return sorted(found, key=lambda slot: slot.start)
+
+
+def next_free_slots(
+    practitioners: Iterable[Practitioner], *, now: dt.datetime, days: int, count: int
+) -> dict[int, list[Slot]]:
+    """The first `count` free slots of each practitioner within `days` from now. A fixed number
+    of queries for the whole batch; the interval arithmetic is per practitioner."""
+    practitioners = list(practitioners)
+    end = now + dt.timedelta(days=days)
+    rules = rules_by_location(practitioners)
+    busy = busy_intervals([p.pk for p in practitioners], now, end)
+    answer: dict[int, list[Slot]] = {}
+    for practitioner in practitioners:
+        found = [
+            Slot(s, e, location)
+            for location, rule in rules.get(practitioner.pk, [])
+            for s, e in slots.next_free(
+                rule, busy=busy.get(practitioner.pk, []), now=now, count=count, search_days=days
+            )
+        ]
+        answer[practitioner.pk] = sorted(found, key=lambda slot: slot.start)[:count]
+    return answer
+
+
+def appointment_for(user: User, appointment_id: int) -> Appointment:
+    """An appointment `user` may see: their own as a client, their own as the practitioner, or
+    any at a clinic they manage. Everyone else gets 404, not 403."""
+    if not user.is_authenticated:
+        raise Http404("No such appointment.")
+    visible = Q(client_id=user.pk) | Q(practitioner__user_id=user.pk)
+    visible |= Q(practitioner__clinic_id__in=member_clinic_ids(user, roles=("manager",)))
+    appointment = (
+        Appointment.objects.select_related("practitioner", "location", "service", "client")
+        .filter(visible, pk=appointment_id)
+        .first()
+    )
+    if appointment is None:
+        raise Http404("No such appointment.")
+    return appointment
+
+
+def appointments_of_client(user: User) -> list[Appointment]:
+    return list(
+        Appointment.objects.filter(client_id=user.pk)
+        .select_related("practitioner", "location", "service", "course")
+        .order_by("start")
+    )
+
+
+# "Soonest" compares the earliest free slot of at most this many nearest candidates, so its
+# cost is bounded however dense the area; "distance" walks candidates nearest first in batches
+# and stops once the page is full.
+SOONEST_CANDIDATES = 200
+AVAILABILITY_BATCH = 50
+NEXT_SLOTS = 3
+DEFAULT_SLOT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class TimedMatch:
+    match: Match
+    next_slots: list[Slot]
+
+
+def search_with_time(
+    *,
+    latitude: float,
+    longitude: float,
+    radius_km: float,
+    concern: str | None = None,
+    max_price: float | None = None,
+    limit: int = 20,
+    available_within_days: int | None = None,
+    sort: str = "distance",
+    now: dt.datetime | None = None,
+) -> list[TimedMatch]:
+    """The near-me search with time: each result carries its next free slots; with
+    `available_within_days` only practitioners free in that window; `sort="soonest"` orders by
+    the earliest free slot (then distance)."""
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    needs_slots = available_within_days is not None or sort == "soonest"
+    candidates = nearest_practitioners(
+        latitude=latitude,
+        longitude=longitude,
+        radius_km=radius_km,
+        concern=concern,
+        max_price=max_price,
+        limit=SOONEST_CANDIDATES if sort == "soonest" else (None if needs_slots else limit),
+        on=on,
+    )
+    days = available_within_days or DEFAULT_SLOT_DAYS
+    chosen: list[tuple[tuple[int, float, int], list[Slot]]] = []
+    for first in range(0, len(candidates), AVAILABILITY_BATCH):
+        batch = candidates[first : first + AVAILABILITY_BATCH]
+        practitioners = Practitioner.objects.select_related("clinic").in_bulk(
+            [pk for pk, _, _ in batch]
+        )
+        free = next_free_slots(practitioners.values(), now=now, days=days, count=NEXT_SLOTS)
+        for row in batch:
+            slots_of = free.get(row[0], [])
+            if slots_of or not needs_slots:
+                chosen.append((row, slots_of))
+        if sort == "distance" and len(chosen) >= limit:
+            break
+    if sort == "soonest":
+        chosen.sort(key=lambda item: (item[1][0].start, item[0][1], item[0][0]))
+    chosen = chosen[:limit]
+    matches = load_matches([row for row, _ in chosen], on=on)
+    return [
+        TimedMatch(match, slots_of) for match, (_, slots_of) in zip(matches, chosen, strict=True)
+    ]
