@@ -15,6 +15,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0] in {"-h", "--help", "help"}:
         print(
             "usage: needlepoint demo [--address HOST:PORT] [--no-serve]\n"
+            "       needlepoint bench [--queries N]\n"
             "       needlepoint <manage.py command> [options]"
         )
         return
@@ -25,11 +26,21 @@ def main(argv: list[str] | None = None) -> None:
             address = args[args.index("--address") + 1]
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo")
+        call_command("seed_demo_bookings")
         if "--no-serve" in args:
             return
-        print(f"\nNeedlepoint is serving on http://{address}/  (Ctrl+C stops it)\n", flush=True)
+        print(
+            f"\nNeedlepoint is serving on http://{address}/  (Ctrl+C stops it)\n"
+            "Sign in with the demo accounts above, e.g. client@demo.test / needlepoint-demo\n",
+            flush=True,
+        )
         call_command("runserver", address, use_reloader=False)
         return
+    if args[0] == "bench":
+        django.setup()
+        from needlepoint import bench
+
+        sys.exit(bench.main(args[1:]))
     execute_from_command_line(["needlepoint", *args])
 
 

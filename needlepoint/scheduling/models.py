@@ -203,7 +203,8 @@ class Appointment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["practitioner", "start"]),
+            # Availability reads one practitioner's booked appointments in a time range.
+            models.Index(fields=["practitioner", "status", "start"]),
             models.Index(fields=["client", "start"]),
             models.Index(fields=["status", "start"]),
         ]

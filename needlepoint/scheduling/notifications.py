@@ -24,7 +24,7 @@ from needlepoint.accounts.models import User
 from needlepoint.directory.models import Location
 
 from . import calendar
-from .models import Appointment, Message
+from .models import Appointment, Course, Message
 
 if TYPE_CHECKING:
     from django_tasks.base import Task  # Django 6: django.tasks.Task
@@ -33,6 +33,9 @@ REMINDER_LEAD = dt.timedelta(hours=24)
 # The firmest aftercare advice, sunscreen, covers the first 48 h (Farber 2020): advice that
 # arrives later than that comes too late to help, so a worker catching up drops it.
 AFTERCARE_STALE_AFTER = dt.timedelta(hours=48)
+# No course leaves more than 180 days between sessions (services.py refuses more), so the
+# window of a session cancelled longer ago than that has closed: the sweep looks no further.
+RECALL_LOOKBACK = dt.timedelta(days=180)
 CHANGES = (Message.Kind.RESCHEDULE, Message.Kind.CANCELLATION)
 
 
@@ -119,22 +122,21 @@ def _schedule_session(appointment: Appointment) -> None:
 
 
 def _enqueue(task: "Task[..., Any]", *args: object, run_after: dt.datetime | None) -> None:
-    """Queues `task` to run at `run_after`. A backend that cannot wait is left to the sweep,
+    """Queues `task` to run at `run_after`. A backend that cannot wait leaves it to the sweep,
     except that a task already due goes straight in."""
-    backend = task.get_backend()
     if run_after is None or run_after <= timezone.now():
         task.enqueue(*args)
-    elif backend.supports_defer:
+    elif task.get_backend().supports_defer:
         task.using(run_after=run_after).enqueue(*args)
 
 
-def send_due_notifications(now: dt.datetime | None = None) -> int:
-    """Runs every reminder and aftercare that is due now, in this process; returns how many
-    candidates it looked at. The tasks decide (and record) for themselves, so this may run as
-    often as you like beside the queued jobs."""
+def send_due_notifications() -> int:
+    """Runs every reminder, aftercare and course recall that is due now, in this process, and
+    returns how many candidates it looked at. The tasks decide (and record) for themselves, so
+    this may run as often as you like beside the queued jobs."""
     from . import tasks
 
-    now = now or timezone.now()
+    now = timezone.now()
     reminders = Appointment.objects.booked().filter(
         Q(reminder_sent_at__isnull=True) | Q(reminder_sent_at__lt=F("start") - REMINDER_LEAD),
         start__gt=now,
@@ -146,13 +148,21 @@ def send_due_notifications(now: dt.datetime | None = None) -> int:
         end__lte=now,
         end__gt=now - AFTERCARE_STALE_AFTER,
     )
+    unrecalled = Appointment.objects.filter(
+        status=Appointment.Status.CANCELLED,
+        course__status=Course.Status.ACTIVE,
+        start__gt=now - RECALL_LOOKBACK,
+    ).exclude(messages__kind=Message.Kind.NEXT_SESSION)
     reminder_ids = list(reminders.values_list("pk", flat=True))
     aftercare_ids = list(aftercare.values_list("pk", flat=True))
+    course_ids = {pk for pk in unrecalled.values_list("course_id", flat=True) if pk is not None}
     for pk in reminder_ids:
         tasks.send_reminder.call(pk)
     for pk in aftercare_ids:
         tasks.send_aftercare.call(pk)
-    return len(reminder_ids) + len(aftercare_ids)
+    for pk in course_ids:
+        tasks.send_next_session_due.call(pk)
+    return len(reminder_ids) + len(aftercare_ids) + len(course_ids)
 
 
 # --- How a message is worded and sent (used by tasks.py) -----------------------------------
@@ -204,21 +214,23 @@ def calendar_file(appointments: list[Appointment], *, cancelled: bool = False) -
     writing it."""
     counts = sequences(appointments)
     return calendar.build_calendar(
-        [
-            calendar.SessionEvent(
-                uid=calendar.appointment_uid(a.pk),
-                start=a.start,
-                end=a.end,
-                timezone=a.location.timezone,
-                summary=f"{a.service.name} with {a.practitioner.full_name}",
-                location=place(a.location),
-                description="Booked through Needlepoint. "
-                + (f"Clinic phone: {a.location.phone}" if a.location.phone else ""),
-                sequence=counts.get(a.pk, 0),
-                cancelled=cancelled,
-            )
-            for a in appointments
-        ]
+        [_event(a, sequence=counts.get(a.pk, 0), cancelled=cancelled) for a in appointments]
+    )
+
+
+def _event(appointment: Appointment, *, sequence: int, cancelled: bool) -> calendar.SessionEvent:
+    location = appointment.location
+    phone = f" Clinic phone: {location.phone}." if location.phone else ""
+    return calendar.SessionEvent(
+        uid=calendar.appointment_uid(appointment.pk),
+        start=appointment.start,
+        end=appointment.end,
+        timezone=location.timezone,
+        summary=f"{appointment.service.name} with {appointment.practitioner.full_name}",
+        location=place(location),
+        description=f"Booked through Needlepoint.{phone}",
+        sequence=sequence,
+        cancelled=cancelled,
     )
 
 

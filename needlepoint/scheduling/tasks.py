@@ -203,11 +203,19 @@ class Gap:
 
 
 def unfilled_gap(course: Course) -> Gap | None:
-    """The earliest cancelled session of the course that nothing has replaced: no kept session
-    has its number, and the client has no kept session with the practitioner in its window."""
+    """The earliest cancelled session of the course not yet recalled that nothing replaced: no
+    kept session has its number, and the client has no kept session with the practitioner in
+    its window."""
     sessions = list(course.appointments.select_related("location").order_by("start"))
     kept = [s for s in sessions if s.status in KEPT]
-    for cancelled in (s for s in sessions if s.status == Appointment.Status.CANCELLED):
+    recalled = set(
+        Message.objects.filter(
+            appointment__course=course, kind=Message.Kind.NEXT_SESSION
+        ).values_list("appointment_id", flat=True)
+    )
+    for cancelled in sessions:
+        if cancelled.status != Appointment.Status.CANCELLED or cancelled.pk in recalled:
+            continue
         before = [s for s in kept if s.start < cancelled.start]
         after = [s for s in kept if s.start > cancelled.start]
         # The course's spacing counts from the session before; a cancelled first session has
@@ -231,7 +239,8 @@ def unfilled_gap(course: Course) -> Gap | None:
 
 @task
 def send_next_session_due(course_id: int) -> None:
-    """Tells the client a course session is missing and between which dates it is due."""
+    """Tells the client, once its window has opened, that a course session is missing and
+    between which dates it is due."""
     now = timezone.now()
     with transaction.atomic():
         course = (
@@ -241,9 +250,7 @@ def send_next_session_due(course_id: int) -> None:
             .first()
         )
         gap = unfilled_gap(course) if course is not None else None
-        if course is None or gap is None:
-            return
-        if gap.cancelled.messages.filter(kind=Message.Kind.NEXT_SESSION).exists():
+        if course is None or gap is None or now < gap.opens:
             return
         zone = gap.cancelled.location.timezone
         message = write(

@@ -271,26 +271,56 @@ def test_the_freed_slot_goes_to_the_oldest_matching_waiting_entry_only(immediate
     assert len(mail.outbox) == 2
 
 
-@pytest.mark.django_db
-def test_a_cancelled_course_session_without_a_replacement_is_recalled(immediate: None) -> None:
+def course_of_three(first_start: dt.datetime) -> tuple[Course, list[Appointment]]:
     who, by = client(), practitioner()
     course = Course.objects.create(
         client=who, practitioner=by, sessions=3, min_gap_days=28, max_gap_days=42
     )
-    first, second, _ = (
-        session(who, by, days_ahead(3 + 35 * n), course=course, sequence=n + 1) for n in range(3)
-    )
+    starts = [first_start + dt.timedelta(days=35 * n) for n in range(3)]
+    return course, [
+        session(who, by, start, course=course, sequence=n + 1) for n, start in enumerate(starts)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_cancelled_course_session_is_recalled_with_its_window(immediate: None) -> None:
+    course, (first, second, _) = course_of_three(days_ahead(-30))
+    Appointment.objects.filter(pk=first.pk).update(status=Appointment.Status.COMPLETED)
+    Appointment.objects.filter(pk=second.pk).update(status=Appointment.Status.CANCELLED)
+
+    notifications.on_cancelled(second.pk)  # the window opened two days ago: due at once
+    call_command("send_due_notifications", verbosity=0)
+    tasks.send_next_session_due.enqueue(course.pk)  # a retried job
+
+    recall = Message.objects.get(kind=Message.Kind.NEXT_SESSION)
+    today = notifications.local_date(timezone.now(), "Europe/London")
+    closes = notifications.local_date(first.start + dt.timedelta(days=42), "Europe/London")
+    assert f"due between {today} and {closes}" in recall.body
+    assert f"/practitioners/{course.practitioner_id}/" in recall.body
+    assert recall.emailed_at is not None
+    assert len([e for e in mail.outbox if "is due" in e.subject]) == 1
+
+
+@pytest.mark.django_db
+def test_a_recall_waits_until_its_window_opens() -> None:
+    course, (first, second, _) = course_of_three(days_ahead(3))
     Appointment.objects.filter(pk=second.pk).update(status=Appointment.Status.CANCELLED)
 
     notifications.on_cancelled(second.pk)
-    tasks.send_next_session_due.enqueue(course.pk)
+    tasks.send_next_session_due.call(course.pk)
+    notifications.send_due_notifications()
 
-    recall = Message.objects.get(kind=Message.Kind.NEXT_SESSION)
-    opens = notifications.local_date(first.start + dt.timedelta(days=28), "Europe/London")
-    closes = notifications.local_date(first.start + dt.timedelta(days=42), "Europe/London")
-    assert f"due between {opens} and {closes}" in recall.body
-    assert f"/practitioners/{by.pk}/" in recall.body
-    assert recall.emailed_at is not None
+    assert not Message.objects.exists()  # the cancellation itself waits for the worker
+    queued = DBTaskResult.objects.get(task_path__endswith=".send_next_session_due")
+    assert queued.run_after == first.start + dt.timedelta(days=28)
+    # Five weeks on, the window is open: the sweep sends the recall whatever the queue did.
+    weeks = dt.timedelta(weeks=5)
+    course.appointments.update(
+        start=F("start") - weeks, end=F("end") - weeks, blocked_until=F("blocked_until") - weeks
+    )
+    notifications.send_due_notifications()
+    notifications.send_due_notifications()
+    assert Message.objects.get().kind == Message.Kind.NEXT_SESSION
 
 
 @pytest.mark.django_db
