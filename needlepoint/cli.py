@@ -1,6 +1,7 @@
 """The `needlepoint` console script: `needlepoint demo`, and any manage.py command."""
 
 import os
+import subprocess
 import sys
 
 DEMO_ADDRESS = "127.0.0.1:8000"
@@ -29,12 +30,21 @@ def main(argv: list[str] | None = None) -> None:
         call_command("seed_demo_bookings")
         if "--no-serve" in args:
             return
+        # Confirmations, reminders and aftercare are sent by the task worker, beside the server.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "needlepoint.cli", "db_worker", "--no-reload", "-v", "0"]
+        )
         print(
             f"\nNeedlepoint is serving on http://{address}/  (Ctrl+C stops it)\n"
-            "Sign in with the demo accounts above, e.g. client@demo.test / needlepoint-demo\n",
+            "Sign in with the demo accounts above, e.g. client@demo.test / needlepoint-demo\n"
+            "E-mails are printed here (console backend) and listed in each client's account.\n",
             flush=True,
         )
-        call_command("runserver", address, use_reloader=False)
+        try:
+            call_command("runserver", address, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
         return
     if args[0] == "bench":
         django.setup()

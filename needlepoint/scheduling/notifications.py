@@ -186,7 +186,7 @@ def place(location: Location) -> str:
 
 def link(path: str) -> str:
     # A link must work from a mail client, so it needs the site's origin (SITE_URL).
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def session(appointment: Appointment) -> dict[str, object]:

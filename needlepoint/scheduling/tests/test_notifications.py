@@ -25,11 +25,11 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 _serial = itertools.count(1)
 
 
-def practitioner(zone: str = "Europe/London") -> Practitioner:
+def practitioner() -> Practitioner:
     clinic = Clinic.objects.create(name="Skin Rooms", email="hello@skinrooms.test")
     location = Location.objects.create(
         clinic=clinic, name="Skin Rooms Leeds", address_line="1 Park Row", city="Leeds",
-        postcode="LS1 5AB", country="GB", latitude=53.797, longitude=-1.548, timezone=zone,
+        postcode="LS1 5AB", country="GB", latitude=53.797, longitude=-1.548, timezone=LONDON.key,
     )  # fmt: skip
     Service.objects.create(clinic=clinic, price=Decimal("180"), currency="GBP")
     person = Practitioner.objects.create(clinic=clinic, full_name="Dr Ada Lovelace")
@@ -60,6 +60,17 @@ def ics_events(email: mail.EmailMessage) -> list[Any]:
     assert (name, mimetype) == ("needlepoint.ics", "text/calendar")
     raw = content.encode() if isinstance(content, str) else content
     return list(Calendar.from_ical(raw).walk("VEVENT"))
+
+
+def course_of_three(first_start: dt.datetime) -> tuple[Course, list[Appointment]]:
+    who, by = client(), practitioner()
+    course = Course.objects.create(
+        client=who, practitioner=by, sessions=3, min_gap_days=28, max_gap_days=42
+    )
+    starts = [first_start + dt.timedelta(days=35 * n) for n in range(3)]
+    return course, [
+        session(who, by, start, course=course, sequence=n + 1) for n, start in enumerate(starts)
+    ]
 
 
 @pytest.fixture
@@ -117,13 +128,7 @@ def test_the_database_worker_sends_the_confirmation_and_keeps_the_rest_for_later
 
 @pytest.mark.django_db
 def test_a_course_gets_one_confirmation_listing_every_session(immediate: None) -> None:
-    who, by = client(), practitioner()
-    course = Course.objects.create(
-        client=who, practitioner=by, sessions=3, min_gap_days=28, max_gap_days=42
-    )
-    sessions = [
-        session(who, by, days_ahead(5 + 28 * n), course=course, sequence=n + 1) for n in range(3)
-    ]
+    _, sessions = course_of_three(days_ahead(5))
 
     notifications.on_booked([a.pk for a in sessions])
 
@@ -269,17 +274,6 @@ def test_the_freed_slot_goes_to_the_oldest_matching_waiting_entry_only(immediate
     local_start = freed.start.astimezone(LONDON).isoformat().replace("+", "%2B")
     assert f"/practitioners/{by.pk}/book/?start={local_start}" in offer.body
     assert len(mail.outbox) == 2
-
-
-def course_of_three(first_start: dt.datetime) -> tuple[Course, list[Appointment]]:
-    who, by = client(), practitioner()
-    course = Course.objects.create(
-        client=who, practitioner=by, sessions=3, min_gap_days=28, max_gap_days=42
-    )
-    starts = [first_start + dt.timedelta(days=35 * n) for n in range(3)]
-    return course, [
-        session(who, by, start, course=course, sequence=n + 1) for n, start in enumerate(starts)
-    ]
 
 
 @pytest.mark.django_db
