@@ -159,16 +159,7 @@ def slot_out(slot: selectors.Slot) -> SlotOut:
 )
 def search_near(request: HttpRequest, params: Query[search.SearchQuery]) -> SearchOut:
     centre = search.resolve_centre(params)
-    found = selectors.search_with_time(
-        latitude=centre.latitude,
-        longitude=centre.longitude,
-        radius_km=params.radius_km,
-        concern=params.concern,
-        max_price=params.max_price,
-        limit=params.limit,
-        available_within_days=params.available_within_days,
-        sort=params.sort,
-    )
+    found = selectors.search_for(params, centre)
     results = [
         TimedResultOut(**result_out(t.match), next_slots=[slot_out(s) for s in t.next_slots])
         for t in found

@@ -14,6 +14,7 @@ from django.utils import timezone
 from needlepoint.accounts.models import User
 from needlepoint.accounts.selectors import member_clinic_ids
 from needlepoint.directory.models import Location, Practitioner, Service
+from needlepoint.directory.search import Centre, SearchQuery
 from needlepoint.directory.selectors import Match, load_matches, nearest_practitioners
 
 from . import slots
@@ -264,3 +265,17 @@ def search_with_time(
     return [
         TimedMatch(match, slots_of) for match, (_, slots_of) in zip(matches, chosen, strict=True)
     ]
+
+
+def search_for(query: SearchQuery, centre: Centre) -> list[TimedMatch]:
+    """The timed search for a parsed query (one definition for the page and the API)."""
+    return search_with_time(
+        latitude=centre.latitude,
+        longitude=centre.longitude,
+        radius_km=query.radius_km,
+        concern=query.concern,
+        max_price=query.max_price,
+        limit=query.limit,
+        available_within_days=query.available_within_days,
+        sort=query.sort,
+    )

@@ -32,16 +32,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             context["error"] = error
             status = error.status
         else:
-            found = selectors.search_with_time(
-                latitude=centre.latitude,
-                longitude=centre.longitude,
-                radius_km=query.radius_km,
-                concern=query.concern,
-                max_price=query.max_price,
-                limit=query.limit,
-                available_within_days=query.available_within_days,
-                sort=query.sort,
-            )
+            found = selectors.search_for(query, centre)
             wider = next((r for r in RADIUS_CHOICES if r > query.radius_km), None)
             wider_params = request.GET.copy()
             if wider is not None:
