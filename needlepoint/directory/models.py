@@ -1,6 +1,7 @@
 """The directory: clinics, their locations, practitioners, credentials, services and concerns."""
 
 import datetime as dt
+import os
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,9 +14,22 @@ from django.utils import timezone
 from . import geo
 
 
+class PrivateStorage(FileSystemStorage):
+    """Identity documents never sit under a public URL; they are served by an access check.
+    The folder is read from settings when used, not at import, so a deployment or a test can
+    move it."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
 def private_storage() -> FileSystemStorage:
-    """Identity documents never sit under a public URL; they are served by an access check."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage()
 
 
 class Concern(models.Model):
