@@ -6,6 +6,7 @@ both pass the check, and the exclusion constraint refuses the later insert, whic
 exactly like a failed check: 409 with fresh alternatives."""
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from functools import partial
 
@@ -281,12 +282,21 @@ def move_sessions(
             )
             appointment.location, appointment.start = location, moves[appointment.pk]
             appointment.end, appointment.blocked_until = end, blocked_until
+        _check_moved_apart(moved)
         for course_id in {a.course_id for a in moved if a.course_id is not None}:
             _check_course_after_move(course_id, moves, now)
         _insert(moved, moved[0].practitioner, now)
     for moved_id in [appointment.pk for appointment in moved]:
         transaction.on_commit(partial(notifications.on_rescheduled, moved_id))
     return moved
+
+
+def _check_moved_apart(moved: list[Appointment]) -> None:
+    """Sessions moved together were each checked against the others' old times only; they
+    must not land on each other either."""
+    for earlier, later in itertools.pairwise(sorted(moved, key=lambda a: a.start)):
+        if earlier.practitioner_id == later.practitioner_id and later.start < earlier.blocked_until:
+            raise ApiError(422, "sessions_overlap", "Two of the moved sessions overlap.", "moves")
 
 
 def _check_course_after_move(

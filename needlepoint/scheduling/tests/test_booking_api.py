@@ -346,3 +346,24 @@ def test_joining_the_waitlist(client, practitioner, auth) -> None:
     )
     assert bad.status_code == 422
     assert bad.json()["error"]["field"] == "latest"
+
+
+def test_two_sessions_moved_together_cannot_land_on_each_other(client, practitioner, auth) -> None:
+    starts = [local(3, 10), local(33, 10)]
+    body = book(
+        client, auth, practitioner_id=practitioner.pk, starts=[s.isoformat() for s in starts]
+    ).json()
+    first, second = (a["id"] for a in body["appointments"])
+    moves = [
+        {"appointment_id": first, "start": local(40, 10).isoformat()},
+        {"appointment_id": second, "start": local(40, 10).isoformat()},
+    ]
+    response = client.post(
+        f"/api/v1/courses/{body['course_id']}/reschedule",
+        {"moves": moves},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "sessions_overlap"
+    assert [a.start for a in Appointment.objects.order_by("sequence")] == starts
