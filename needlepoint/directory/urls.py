@@ -4,7 +4,6 @@ from . import views
 
 app_name = "directory"
 urlpatterns = [
-    path("practitioners/<int:practitioner_id>/", views.practitioner_page, name="practitioner"),
     path(
         "credentials/<int:credential_id>/evidence/",
         views.credential_evidence,

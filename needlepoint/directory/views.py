@@ -1,21 +1,10 @@
-"""Directory pages: a practitioner's public profile and credential evidence (the search page,
-which needs free time, is scheduling's)."""
+"""Directory pages: credential evidence (the search and the practitioner's page, which need free
+time, are scheduling's)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest
 
 from . import selectors
-
-
-def practitioner_page(request: HttpRequest, practitioner_id: int) -> HttpResponse:
-    practitioner = selectors.public_practitioner(practitioner_id)
-    prices = selectors.session_prices({practitioner.clinic_id})
-    return render(
-        request,
-        "directory/practitioner.html",
-        {"practitioner": practitioner, "price": prices.get(practitioner.clinic_id)},
-    )
 
 
 @login_required

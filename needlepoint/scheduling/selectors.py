@@ -18,7 +18,16 @@ from needlepoint.directory.search import Centre, SearchQuery
 from needlepoint.directory.selectors import Match, load_matches, nearest_practitioners
 
 from . import slots
-from .models import DEFAULT_POLICY, Appointment, BookingPolicy, DayOverride, TimeOff, WorkingHours
+from .models import (
+    DEFAULT_POLICY,
+    Appointment,
+    BookingPolicy,
+    Course,
+    DayOverride,
+    Message,
+    TimeOff,
+    WorkingHours,
+)
 
 SESSION_MINUTES = 30
 
@@ -279,3 +288,289 @@ def search_for(query: SearchQuery, centre: Centre) -> list[TimedMatch]:
         available_within_days=query.available_within_days,
         sort=query.sort,
     )
+
+
+# --- Reads for the booking pages -----------------------------------------------------------
+
+# Course gaps are counted in calendar days, so the window of a later session is widened by the
+# hour a clock change can add or take away (the same slack as services.CLOCK_CHANGE, which
+# cannot be imported here: services imports this module).
+COURSE_SLACK = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class SlotDay:
+    """The free slots of one local day."""
+
+    day: dt.date
+    slots: list[Slot]
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    """A later session of a course being booked: the slot chosen for it and the free slots
+    its window allows (what the client may pick instead)."""
+
+    number: int
+    chosen: Slot | None
+    options: list[Slot]
+
+
+@dataclass(frozen=True)
+class Booking:
+    """What the client booked in one go: one appointment, or every session of a course."""
+
+    course: Course | None
+    sessions: list[Appointment]
+
+
+@dataclass(frozen=True)
+class PractitionerDay:
+    """One practitioner's column in a location's day: their appointments and free slots
+    there."""
+
+    practitioner: Practitioner
+    appointments: list[Appointment]
+    free: list[Slot]
+
+
+def practitioner_zone(practitioner: Practitioner) -> str:
+    """The zone a practitioner's days are counted in: that of their first location."""
+    location = practitioner.locations.order_by("pk").first()
+    return location.timezone if location is not None else "UTC"
+
+
+def local_day_bounds(day: dt.date, zone: str, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
+    """[local midnight of `day`, local midnight `days` later) as aware datetimes; a DST day
+    is 23 or 25 hours long."""
+    tz = ZoneInfo(zone)
+    start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(day + dt.timedelta(days=days), dt.time(), tzinfo=tz)
+    return start, end
+
+
+def free_slots_by_day(
+    practitioner: Practitioner, first_day: dt.date, days: int, *, zone: str, now: dt.datetime
+) -> list[SlotDay]:
+    """The free slots of `days` local days from `first_day`, every day listed, even empty."""
+    start, end = local_day_bounds(first_day, zone, days)
+    by_day: dict[dt.date, list[Slot]] = defaultdict(list)
+    for slot in free_slots(practitioner, start, end, now=now):
+        by_day[slot.start.astimezone(ZoneInfo(zone)).date()].append(slot)
+    return [
+        SlotDay(day, by_day[day]) for day in (first_day + dt.timedelta(days=n) for n in range(days))
+    ]
+
+
+def slot_at(practitioner: Practitioner, start: dt.datetime, *, now: dt.datetime) -> Slot | None:
+    """The free slot starting exactly at `start`, or None if that time cannot be booked."""
+    found = free_slots(practitioner, start, start + dt.timedelta(minutes=SESSION_MINUTES), now=now)
+    return next((slot for slot in found if slot.start == start), None)
+
+
+def slots_near(
+    practitioner: Practitioner, near: dt.datetime, *, now: dt.datetime, count: int = 5
+) -> list[Slot]:
+    """The first free slots from a little before `near`: what to offer when it is gone."""
+    start = max(now, near - dt.timedelta(hours=12))
+    return free_slots(practitioner, start, start + dt.timedelta(days=14), now=now)[:count]
+
+
+def plan_course(
+    practitioner: Practitioner,
+    first_start: dt.datetime,
+    *,
+    sessions: int,
+    min_gap_days: int,
+    max_gap_days: int,
+    now: dt.datetime,
+    chosen: dict[int, dt.datetime] | None = None,
+) -> list[PlannedSession]:
+    """Sessions 2…`sessions` of a course starting at `first_start`. Each lies in
+    [previous + min gap − 1 h, previous + max gap + 1 h]; it is the client's pick from
+    `chosen` (by session number) while that is still free there, else the first free slot at
+    the first session's local time of day, else the first free slot. The plan stops at a
+    window with no free slot (that session's `chosen` is None)."""
+    chosen = chosen or {}
+    plan: list[PlannedSession] = []
+    # In UTC: Python adds days to a datetime in a ZoneInfo zone by the wall clock, which
+    # across a clock change would shift the window by the hour the slack already allows.
+    previous = first_start.astimezone(dt.UTC)
+    for number in range(2, sessions + 1):
+        options = free_slots(
+            practitioner,
+            previous + dt.timedelta(days=min_gap_days) - COURSE_SLACK,
+            # free_slots excludes its end; the gap's upper bound is inclusive.
+            previous + dt.timedelta(days=max_gap_days) + COURSE_SLACK + slots.TICK,
+            now=now,
+        )
+        wanted = chosen.get(number)
+        same_time = [
+            slot
+            for slot in options
+            if slot.local_start.time() == first_start.astimezone(slot.local_start.tzinfo).time()
+        ]
+        pick = next((slot for slot in options if slot.start == wanted), None)
+        pick = pick or next(iter(same_time or options), None)
+        plan.append(PlannedSession(number, pick, options))
+        if pick is None:
+            break
+        previous = pick.start
+    return plan
+
+
+def propose_course_starts(
+    practitioner: Practitioner,
+    first_start: dt.datetime,
+    *,
+    sessions: int,
+    min_gap_days: int,
+    max_gap_days: int,
+    now: dt.datetime,
+) -> list[Slot]:
+    """The proposed slots of sessions 2…`sessions` (fewer if a window has no free slot)."""
+    plan = plan_course(
+        practitioner,
+        first_start,
+        sessions=sessions,
+        min_gap_days=min_gap_days,
+        max_gap_days=max_gap_days,
+        now=now,
+    )
+    return [session.chosen for session in plan if session.chosen is not None]
+
+
+def course_for(user: User, course_id: int) -> Course:
+    """A course `user` may see: their own as a client, their own as the practitioner, or any
+    at a clinic they manage. Everyone else gets 404, not 403."""
+    if not user.is_authenticated:
+        raise Http404("No such course.")
+    visible = Q(client_id=user.pk)
+    visible |= Q(practitioner__user_id=user.pk)
+    visible |= Q(practitioner__clinic_id__in=member_clinic_ids(user, roles=("manager",)))
+    course = Course.objects.select_related("practitioner").filter(visible, pk=course_id).first()
+    if course is None:
+        raise Http404("No such course.")
+    return course
+
+
+def sessions_of_course(course: Course) -> list[Appointment]:
+    return list(
+        course.appointments.select_related(
+            "practitioner", "location", "service", "course"
+        ).order_by("sequence", "start")
+    )
+
+
+def client_bookings(user: User, *, now: dt.datetime) -> tuple[list[Booking], list[Booking]]:
+    """The client's bookings, a course's sessions together: upcoming (a booked session still
+    to end), soonest first; and past or cancelled, latest first."""
+    singles: list[Booking] = []
+    by_course: dict[int, list[Appointment]] = defaultdict(list)
+    for appointment in appointments_of_client(user):
+        if appointment.course is None:
+            singles.append(Booking(None, [appointment]))
+        else:
+            by_course[appointment.course.pk].append(appointment)
+    bookings = singles + [Booking(group[0].course, group) for group in by_course.values()]
+    upcoming: list[Booking] = []
+    past: list[Booking] = []
+    for booking in bookings:
+        ahead = [a.start for a in booking.sessions if a.is_active and a.end > now]
+        (upcoming if ahead else past).append(booking)
+    upcoming.sort(key=lambda b: min(a.start for a in b.sessions if a.is_active and a.end > now))
+    past.sort(key=lambda b: max(a.start for a in b.sessions), reverse=True)
+    return upcoming, past
+
+
+def messages_of_client(user: User, *, limit: int = 50) -> list[Message]:
+    return list(
+        Message.objects.filter(client_id=user.pk).select_related("appointment__location")[:limit]
+    )
+
+
+def practitioner_of(user: User) -> Practitioner:
+    """The practitioner profile of a signed-in user; 404 for anyone who has none."""
+    if not user.is_authenticated:
+        raise Http404("Not a practitioner.")
+    practitioner = Practitioner.objects.select_related("clinic").filter(user_id=user.pk).first()
+    if practitioner is None:
+        raise Http404("Not a practitioner.")
+    return practitioner
+
+
+def appointments_of_practitioner(
+    practitioner: Practitioner, start: dt.datetime, end: dt.datetime
+) -> list[Appointment]:
+    """Every appointment (any status) of the practitioner starting in [start, end)."""
+    return list(
+        Appointment.objects.filter(practitioner=practitioner, start__gte=start, start__lt=end)
+        .select_related("client", "location", "course")
+        .order_by("start", "pk")
+    )
+
+
+def managed_locations(user: User) -> list[Location]:
+    """The locations of every clinic `user` manages."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Location.objects.filter(clinic_id__in=member_clinic_ids(user, roles=("manager",)))
+        .select_related("clinic")
+        .order_by("clinic__name", "name", "pk")
+    )
+
+
+def managed_location(user: User, location_id: int) -> Location:
+    """A location whose day `user` may see: managers of its clinic only; 404 for everyone
+    else, its practitioners included."""
+    if not user.is_authenticated:
+        raise Http404("No such location.")
+    managed = member_clinic_ids(user, roles=("manager",))
+    location = (
+        Location.objects.select_related("clinic")
+        .filter(pk=location_id, clinic_id__in=managed)
+        .first()
+    )
+    if location is None:
+        raise Http404("No such location.")
+    return location
+
+
+def location_day(location: Location, day: dt.date, *, now: dt.datetime) -> list[PractitionerDay]:
+    """For each active practitioner working at the location (listed there or with hours
+    there), their appointments and free slots there on the local `day`."""
+    start, end = local_day_bounds(day, location.timezone)
+    practitioners = (
+        Practitioner.objects.filter(is_active=True, clinic_id=location.clinic_id)
+        .filter(Q(locations=location) | Q(working_hours__location=location))
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+    booked: dict[int, list[Appointment]] = defaultdict(list)
+    for appointment in (
+        Appointment.objects.filter(location=location, start__gte=start, start__lt=end)
+        .select_related("client", "course")
+        .order_by("start", "pk")
+    ):
+        booked[appointment.practitioner_id].append(appointment)
+    return [
+        PractitionerDay(
+            practitioner,
+            booked[practitioner.pk],
+            [s for s in free_slots(practitioner, start, end, now=now) if s.location == location],
+        )
+        for practitioner in practitioners
+    ]
+
+
+def clinic_desk(user: User) -> tuple[Practitioner | None, list[Location]]:
+    """What the clinic pages offer `user`: their practitioner profile (for their calendar) and
+    the locations they manage; 404 for users with neither."""
+    practitioner = (
+        Practitioner.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+    )
+    locations = managed_locations(user)
+    if practitioner is None and not locations:
+        raise Http404("No clinic pages for this account.")
+    return practitioner, locations

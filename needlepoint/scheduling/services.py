@@ -328,7 +328,8 @@ def propose_later_sessions(
     """For each session after the moved one, the first free slot inside its allowed window,
     at the same local time of day where possible: what the client is re-offered."""
     proposal: list[dict[str, object]] = []
-    previous = starts[first_moved]
+    # Arithmetic in UTC: adding days to a zoned datetime moves by wall clock across a change.
+    previous = starts[first_moved].astimezone(dt.UTC)
     practitioner = sessions[0].practitioner
     for session in sessions[first_moved + 1 :]:
         window_start = previous + course.min_gap - CLOCK_CHANGE
@@ -350,7 +351,7 @@ def propose_later_sessions(
         proposal.append(
             {"appointment_id": session.pk, "sequence": session.sequence, **_as_slot(choice)}
         )
-        previous = choice.start
+        previous = choice.start.astimezone(dt.UTC)
     return proposal
 
 
