@@ -2,6 +2,8 @@
 
 import datetime as dt
 import itertools
+import re
+from html import unescape
 from zoneinfo import ZoneInfo
 
 from needlepoint.accounts.models import ApiToken, Role, User
@@ -57,3 +59,8 @@ def local(days_ahead: int, hour: int, minute: int = 0, zone: ZoneInfo = LONDON) 
     """A wall-clock time `days_ahead` days from today in `zone`."""
     day = dt.datetime.now(zone).date() + dt.timedelta(days=days_ahead)
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+
+
+def text(response) -> str:  # type: ignore[no-untyped-def]
+    """A page's visible text, tags stripped and white space folded, for plain assertions."""
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))

@@ -6,36 +6,15 @@ from html import unescape
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from needlepoint.scheduling import services
 from needlepoint.scheduling.models import Appointment, Message
 
-from .factories import LONDON, bookable, client_user, local
+from .factories import LONDON, bookable, client_user, local, text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def practitioner():
-    return bookable(name="Xena Practitioner")
-
-
-@pytest.fixture
-def client_a():
-    return client_user("a@example.test")
-
-
-@pytest.fixture
-def signed_in(client: Client, client_a) -> Client:
-    client.force_login(client_a)
-    return client
-
-
-def text(response) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def shown(moment: dt.datetime) -> str:

@@ -6,38 +6,17 @@ from html import unescape
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from django.test import Client
 
 from needlepoint.scheduling import services
 from needlepoint.scheduling.models import Appointment, Course, TimeOff, WaitlistEntry
 
-from .factories import LONDON, bookable, client_user, local
+from .factories import LONDON, bookable, client_user, local, text
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def practitioner():
-    return bookable(name="Xena Practitioner")
-
-
-@pytest.fixture
-def client_a():
-    return client_user("a@example.test")
-
-
-@pytest.fixture
-def browser_client(client: Client, client_a) -> Client:
-    client.force_login(client_a)
-    return client
-
-
 def book_url(practitioner, **query: object) -> str:
     return f"/practitioners/{practitioner.pk}/book/?{urlencode(query)}"
-
-
-def text(response) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def selected(response, name: str) -> str:
@@ -86,13 +65,13 @@ def test_the_slot_picker_shows_summer_times_in_local_time(client):
     assert times[-1] == "16:30"
 
 
-def test_a_client_books_one_session(browser_client, practitioner, client_a):
+def test_a_client_books_one_session(signed_in, practitioner, client_a):
     start = local(3, 10, 30)
-    page = browser_client.get(book_url(practitioner, start=start.isoformat()))
+    page = signed_in.get(book_url(practitioner, start=start.isoformat()))
     assert page.status_code == 200
     assert start.strftime("%a %-d %b %Y, 10:30") in text(page)
     assert "(Europe/London)" in text(page)
-    response = browser_client.post(
+    response = signed_in.post(
         book_url(practitioner), {"start": start.isoformat(), "kind": "one", "action": "confirm"}
     )
     appointment = Appointment.objects.get()
@@ -101,14 +80,14 @@ def test_a_client_books_one_session(browser_client, practitioner, client_a):
     assert appointment.client == client_a
     assert appointment.start == start
     assert appointment.course is None
-    done = browser_client.get(response["Location"])
+    done = signed_in.get(response["Location"])
     assert start.strftime("%a %-d %b %Y, 10:30") + " (Europe/London)" in text(done)
     assert f"/appointments/{appointment.pk}.ics" in done.content.decode()
 
 
-def test_the_page_proposes_a_course_at_the_same_time_of_day(browser_client, practitioner):
+def test_the_page_proposes_a_course_at_the_same_time_of_day(signed_in, practitioner):
     start = local(3, 10)
-    page = browser_client.get(book_url(practitioner, start=start.isoformat(), kind="course"))
+    page = signed_in.get(book_url(practitioner, start=start.isoformat(), kind="course"))
     assert page.status_code == 200
     second = dt.datetime.fromisoformat(selected(page, "session_2"))
     third = dt.datetime.fromisoformat(selected(page, "session_3"))
@@ -119,13 +98,11 @@ def test_the_page_proposes_a_course_at_the_same_time_of_day(browser_client, prac
     assert "session_4" not in page.content.decode()
 
 
-def test_a_client_books_a_course_of_the_proposed_sessions(browser_client, practitioner, client_a):
+def test_a_client_books_a_course_of_the_proposed_sessions(signed_in, practitioner, client_a):
     start = local(3, 10)
-    page = browser_client.get(
-        book_url(practitioner, start=start.isoformat(), kind="course", sessions=4)
-    )
+    page = signed_in.get(book_url(practitioner, start=start.isoformat(), kind="course", sessions=4))
     later = [selected(page, f"session_{n}") for n in (2, 3, 4)]
-    response = browser_client.post(
+    response = signed_in.post(
         book_url(practitioner),
         {
             "start": start.isoformat(),
@@ -146,7 +123,7 @@ def test_a_client_books_a_course_of_the_proposed_sessions(browser_client, practi
     assert course.sessions == 4
     starts = [a.start for a in course.appointments.order_by("sequence")]
     assert starts == [start, *(dt.datetime.fromisoformat(s) for s in later)]
-    done = text(browser_client.get(response["Location"]))
+    done = text(signed_in.get(response["Location"]))
     for n, moment in enumerate(starts, start=1):
         local_start = moment.astimezone(LONDON)
         assert (
@@ -155,10 +132,10 @@ def test_a_client_books_a_course_of_the_proposed_sessions(browser_client, practi
         )
 
 
-def test_the_client_may_pick_another_time_for_a_later_session(browser_client, practitioner):
+def test_the_client_may_pick_another_time_for_a_later_session(signed_in, practitioner):
     start = local(3, 10)
     own_pick = local(3 + 35, 14)
-    page = browser_client.post(
+    page = signed_in.post(
         book_url(practitioner),
         {
             "start": start.isoformat(),
@@ -177,11 +154,11 @@ def test_the_client_may_pick_another_time_for_a_later_session(browser_client, pr
 
 
 def test_a_taken_time_shows_the_message_and_alternatives_and_writes_nothing(
-    browser_client, practitioner
+    signed_in, practitioner
 ):
     start = local(3, 10)
     services.book_appointment(client=client_user(), practitioner_id=practitioner.pk, start=start)
-    response = browser_client.post(
+    response = signed_in.post(
         book_url(practitioner), {"start": start.isoformat(), "kind": "one", "action": "confirm"}
     )
     assert response.status_code == 409
@@ -198,16 +175,16 @@ def test_a_taken_time_shows_the_message_and_alternatives_and_writes_nothing(
     assert not Course.objects.exists()
 
 
-def test_a_course_whose_third_session_was_taken_books_nothing(browser_client, practitioner):
+def test_a_course_whose_third_session_was_taken_books_nothing(signed_in, practitioner):
     start = local(3, 10)
-    page = browser_client.get(book_url(practitioner, start=start.isoformat(), kind="course"))
+    page = signed_in.get(book_url(practitioner, start=start.isoformat(), kind="course"))
     second, third = selected(page, "session_2"), selected(page, "session_3")
     services.book_appointment(
         client=client_user(),
         practitioner_id=practitioner.pk,
         start=dt.datetime.fromisoformat(third),
     )
-    response = browser_client.post(
+    response = signed_in.post(
         book_url(practitioner),
         {
             "start": start.isoformat(),
@@ -230,8 +207,8 @@ def test_a_course_whose_third_session_was_taken_books_nothing(browser_client, pr
     assert not Course.objects.exists()
 
 
-def test_a_course_that_breaks_the_spacing_is_explained(browser_client, practitioner):
-    response = browser_client.post(
+def test_a_course_that_breaks_the_spacing_is_explained(signed_in, practitioner):
+    response = signed_in.post(
         book_url(practitioner),
         {
             "start": local(3, 10).isoformat(),
@@ -256,44 +233,42 @@ def test_a_course_that_breaks_the_spacing_is_explained(browser_client, practitio
         {"start": "x", "sessions": 9},
     ],
 )
-def test_bad_input_is_explained_not_a_500(browser_client, practitioner, query):
-    response = browser_client.get(book_url(practitioner, **query))
+def test_bad_input_is_explained_not_a_500(signed_in, practitioner, query):
+    response = signed_in.get(book_url(practitioner, **query))
     assert response.status_code == 422
     assert 'role="alert"' in response.content.decode()
 
 
-def test_a_time_that_is_gone_offers_others(browser_client, practitioner):
+def test_a_time_that_is_gone_offers_others(signed_in, practitioner):
     start = local(3, 10)
     services.book_appointment(client=client_user(), practitioner_id=practitioner.pk, start=start)
-    response = browser_client.get(book_url(practitioner, start=start.isoformat()))
+    response = signed_in.get(book_url(practitioner, start=start.isoformat()))
     assert response.status_code == 200
     assert "That time cannot be booked any more" in text(response)
     assert 'class="slot-chip"' in response.content.decode()
     assert "Confirm booking" not in text(response)
 
 
-def test_a_practitioner_who_is_not_bookable_is_404(browser_client, practitioner):
+def test_a_practitioner_who_is_not_bookable_is_404(signed_in, practitioner):
     practitioner.is_active = False
     practitioner.save()
-    response = browser_client.get(book_url(practitioner, start=local(3, 10).isoformat()))
+    response = signed_in.get(book_url(practitioner, start=local(3, 10).isoformat()))
     assert response.status_code == 404
 
 
-def test_a_client_joins_the_waitlist_from_the_practitioner_page(
-    browser_client, practitioner, client_a
-):
+def test_a_client_joins_the_waitlist_from_the_practitioner_page(signed_in, practitioner, client_a):
     today = dt.date.today()
-    page = browser_client.get(f"/practitioners/{practitioner.pk}/")
+    page = signed_in.get(f"/practitioners/{practitioner.pk}/")
     assert "Join the waitlist" in text(page)
-    response = browser_client.post(
+    response = signed_in.post(
         f"/practitioners/{practitioner.pk}/waitlist/",
         {"earliest": today, "latest": today + dt.timedelta(days=7)},
     )
     assert response.status_code == 302
     entry = WaitlistEntry.objects.get()
     assert (entry.client, entry.earliest) == (client_a, today)
-    assert "You are on the waitlist" in text(browser_client.get(response["Location"]))
-    bad = browser_client.post(
+    assert "You are on the waitlist" in text(signed_in.get(response["Location"]))
+    bad = signed_in.post(
         f"/practitioners/{practitioner.pk}/waitlist/",
         {"earliest": today, "latest": today - dt.timedelta(days=1)},
     )

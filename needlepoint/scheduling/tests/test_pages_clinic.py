@@ -10,7 +10,7 @@ from django.test import Client
 from needlepoint.scheduling.models import Appointment
 from needlepoint.scheduling.selectors import session_service
 
-from .factories import LONDON, bookable, local
+from .factories import LONDON, bookable, local, text
 from .test_pages_access import Cast, make_cast
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +25,6 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def text(response) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def cells(response, table_id: str) -> list[list[str]]:
