@@ -8,6 +8,7 @@ from needlepoint.accounts.api import router as accounts_router
 from needlepoint.directory.api import router as directory_router
 from needlepoint.errors import ApiError, error_body, message_of
 from needlepoint.scheduling.api import router as scheduling_router
+from needlepoint.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="Needlepoint API",
@@ -22,6 +23,7 @@ api = NinjaAPI(
 )
 api.add_router("", accounts_router)
 api.add_router("", directory_router)
+api.add_router("", screening_router)
 api.add_router("", scheduling_router)
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "needlepoint.accounts",
     "needlepoint.directory",
+    "needlepoint.screening",
     "needlepoint.scheduling",
     "needlepoint.web",
 ]

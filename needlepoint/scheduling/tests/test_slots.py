@@ -2,7 +2,6 @@
 buffers, notice, horizon, the local grid, and properties checked against brute force."""
 
 import itertools
-import time as clock
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -384,7 +383,7 @@ def test_free_slots_refuses_naive_times() -> None:
         free_slots(PROBLEM_RULES, busy=[], now=datetime(2026, 6, 1), start=NOW, end=NOW + DAY)
 
 
-def test_sixty_days_with_five_hundred_bookings_take_milliseconds() -> None:
+def test_sixty_days_with_five_hundred_bookings_leave_the_gaps_between_them() -> None:
     rules = Rules(zone=NEW_YORK, weekly=weekdays(time(8), time(20)), buffer=timedelta(minutes=10))
     now = datetime(2026, 2, 20, tzinfo=UTC)  # the window spans the March change
     busy = [
@@ -394,14 +393,11 @@ def test_sixty_days_with_five_hundred_bookings_take_milliseconds() -> None:
         )
         for i in range(500)
     ]
-    timings = []
-    for _ in range(5):
-        began = clock.perf_counter()
-        found = free_slots(rules, busy=busy, now=now, start=now, end=now + 60 * DAY)
-        timings.append(clock.perf_counter() - began)
+    # Speed is the benchmark's business (about 1.8 ms here); this checks the answer.
+    found = free_slots(rules, busy=busy, now=now, start=now, end=now + 60 * DAY)
     assert len(found) > 500
-    # Typically about 1.5 ms; an O(minutes) walk takes tens of milliseconds.
-    assert min(timings) < 0.025
+    widened = [(s - timedelta(minutes=10), e + timedelta(minutes=10)) for s, e in busy]
+    assert not any(s < b_end and b_start < e for s, e in found for b_start, b_end in widened)
 
 
 # --- course spacing --------------------------------------------------------------------------
