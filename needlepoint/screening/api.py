@@ -2,18 +2,20 @@
 and the rule set with its version, for anyone to read."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from needlepoint.accounts.api import BearerToken
 from needlepoint.accounts.models import User
 from needlepoint.accounts.selectors import user_for_token
 from needlepoint.directory.api import ErrorOut
+from needlepoint.directory.concerns import CONCERN_SLUGS
 from needlepoint.errors import ApiError
 
-from . import questions, rules, selectors, services
+from . import options, questions, rules, selectors, services
+from .choices import FITZPATRICK_TYPES
 from .sources import jsonable
 
 router = Router(tags=["screening"])
@@ -86,3 +88,19 @@ def ruleset(request: HttpRequest) -> dict[str, Any]:
 @router.get("/screening/questions", summary="The questionnaire: topics, questions, help texts")
 def questionnaire(request: HttpRequest) -> dict[str, Any]:
     return {"topics": jsonable(questions.TOPICS), "questions": jsonable(questions.QUESTIONS)}
+
+
+class ComparisonQuery(Schema):
+    concern: Literal[CONCERN_SLUGS]  # type: ignore[valid-type]
+    skin_type: Literal[tuple(c.value for c in FITZPATRICK_TYPES)]  # type: ignore[misc]
+    market: str = "US"
+
+
+@router.get(
+    "/screening/options",
+    response={200: dict[str, Any], 422: ErrorOut},
+    summary="Micro-needling and the alternatives for a concern and skin type, every cell sourced",
+)
+def compare_options(request: HttpRequest, params: Query[ComparisonQuery]) -> dict[str, Any]:
+    comparison = options.compare(params.concern, params.skin_type, params.market)
+    return {**jsonable(comparison), "statement": NOT_A_DIAGNOSIS}

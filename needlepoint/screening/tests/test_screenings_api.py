@@ -126,3 +126,43 @@ def test_the_rule_set_and_questions_are_readable_with_their_version(client: Clie
     questions = client.get("/api/v1/screening/questions").json()
     ids = {q["id"] for q in questions["questions"]}
     assert {"active_acne_in_area", "isotretinoin_stopped_on", "fitzpatrick_type"} <= ids
+
+
+def test_the_comparison_sources_every_cell_and_follows_the_skin_type(client: Client) -> None:
+    light = client.get("/api/v1/screening/options", {"concern": "scars", "skin_type": "II"})
+    dark = client.get("/api/v1/screening/options", {"concern": "scars", "skin_type": "V"})
+    assert light.status_code == 200, light.content
+    rows = light.json()["rows"]
+    assert [row["option"] for row in rows] == [
+        "microneedling",
+        "home_roller",
+        "non_ablative_laser",
+        "ablative_laser",
+        "superficial_peel",
+        "medium_deep_peel",
+        "dermabrasion",
+        "subcision",
+        "punch_excision",
+    ]
+    for row in rows:
+        for column in ("invasiveness", "downtime", "pigmentation_risk", "typical_sessions"):
+            assert row[column]["sources"] or row[column]["uncertain"], (row["option"], column)
+    risk = {r["option"]: r["pigmentation_risk"] for r in rows}
+    dark_risk = {r["option"]: r["pigmentation_risk"] for r in dark.json()["rows"]}
+    assert risk != dark_risk
+    assert "not a diagnosis" in light.json()["statement"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"concern": "baldness", "skin_type": "II"}, "concern"),
+        ({"concern": "scars", "skin_type": "VII"}, "skin_type"),
+    ],
+)
+def test_the_comparison_rejects_unknown_concerns_and_skin_types(
+    client: Client, params: dict, field: str
+) -> None:
+    response = client.get("/api/v1/screening/options", params)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == field
