@@ -92,7 +92,7 @@ def questionnaire(request: HttpRequest) -> dict[str, Any]:
 
 class ComparisonQuery(Schema):
     concern: Literal[CONCERN_SLUGS]  # type: ignore[valid-type]
-    skin_type: Literal[tuple(c.value for c in FITZPATRICK_TYPES)]  # type: ignore[misc]
+    skin_type: Literal[tuple(c.value for c in FITZPATRICK_TYPES)]  # type: ignore[valid-type]
     market: str = "US"
 
 
