@@ -166,3 +166,22 @@ def test_the_comparison_rejects_unknown_concerns_and_skin_types(
     response = client.get("/api/v1/screening/options", params)
     assert response.status_code == 422
     assert response.json()["error"]["field"] == field
+
+
+def test_the_demo_client_gets_a_current_proceed_screening_once() -> None:
+    from needlepoint.screening.demo import ensure_demo_screening
+
+    assert ensure_demo_screening() is None  # no demo client yet
+    User.objects.create_user("client@demo.test", "needlepoint-demo")
+    record = ensure_demo_screening()
+    assert record is not None
+    assert record.outcome == "proceed"
+    assert record.evaluated_on == timezone.localdate()
+    assert ensure_demo_screening() == record
+    assert ScreeningRecord.objects.count() == 1
+    # Weeks later the demo screens again rather than keep a stale one.
+    ScreeningRecord.objects.filter(pk=record.pk).update(
+        evaluated_on=timezone.localdate() - dt.timedelta(days=31)
+    )
+    assert ensure_demo_screening() != record
+    assert ScreeningRecord.objects.count() == 2
