@@ -293,8 +293,7 @@ def search_for(query: SearchQuery, centre: Centre) -> list[TimedMatch]:
 # --- Reads for the booking pages -----------------------------------------------------------
 
 # Course gaps are counted in calendar days, so the window of a later session is widened by the
-# hour a clock change can add or take away (the same slack as services.CLOCK_CHANGE, which
-# cannot be imported here: services imports this module).
+# hour a clock change can add or take away; services checks course spacing with the same slack.
 COURSE_SLACK = dt.timedelta(hours=1)
 
 

@@ -26,9 +26,8 @@ from .models import Appointment, Course, WaitlistEntry
 DEFAULT_MIN_GAP_DAYS = 28
 DEFAULT_MAX_GAP_DAYS = 42
 MAX_SESSIONS = 12
-# Gaps are counted in days on the calendar, so a session at 10:00 local four weeks after one
-# at 10:00 is "28 days" even when a clock change makes it 27 days 23 hours of elapsed time.
-CLOCK_CHANGE = dt.timedelta(hours=1)
+# Gaps are counted in days on the calendar, allowing the hour a clock change moves them.
+CLOCK_CHANGE = selectors.COURSE_SLACK
 EXCLUSION_CONSTRAINT = "appointment_no_double_booking"
 
 PROBLEM_MESSAGES = {
@@ -55,9 +54,7 @@ def alternatives(
     practitioner: Practitioner, near: dt.datetime, *, now: dt.datetime
 ) -> list[dict[str, object]]:
     """The five free slots nearest after `near` (from now on), fresh from the database."""
-    start = max(now, near - dt.timedelta(hours=12))
-    found = selectors.free_slots(practitioner, start, start + dt.timedelta(days=14), now=now)
-    return [_as_slot(slot) for slot in found[:5]]
+    return [_as_slot(slot) for slot in selectors.slots_near(practitioner, near, now=now)]
 
 
 def slot_taken(

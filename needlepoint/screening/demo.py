@@ -8,6 +8,7 @@ from django.utils import timezone
 from needlepoint.accounts.models import User
 
 from . import services
+from .choices import NONE
 from .models import ScreeningRecord
 
 DEMO_CLIENT = "client@demo.test"
@@ -23,9 +24,9 @@ DEMO_ANSWERS: dict[str, Any] = {
     "active_infection_in_area": False,
     "cold_sore_history": False,
     "active_acne_in_area": False,
-    "inflamed_skin_condition_in_area": ["none"],
+    "inflamed_skin_condition_in_area": [NONE],
     "sunburn_in_area": False,
-    "skin_lesions_in_area": ["none"],
+    "skin_lesions_in_area": [NONE],
     "keloid_tendency": False,
     "new_scar_in_area": False,
     "surgery_in_area": False,
@@ -37,7 +38,7 @@ DEMO_ANSWERS: dict[str, Any] = {
     "immunosuppressed": False,
     "bloodborne_infection": False,
     "diabetes": "no",
-    "pregnant_or_breastfeeding": ["none"],
+    "pregnant_or_breastfeeding": [NONE],
     "isotretinoin": "no",
     "cancer_treatment_or_steroids": "no",
     "anaesthetic_allergy": False,

@@ -7,38 +7,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 from needlepoint.screening.choices import NONE
+from needlepoint.screening.demo import DEMO_ANSWERS
 from needlepoint.screening.questions import QUESTIONS, Kind, Question
 
-# Every question asked, every answer the one that fires nothing.
-QUIET: dict[str, Any] = {
-    "concerns": ["scars"],
-    "severity_scars": "moderate",
-    "scar_types": ["rolling"],
-    "treatment_areas": ["cheeks"],
-    "fitzpatrick_type": "III",
-    "active_infection_in_area": False,
-    "cold_sore_history": False,
-    "active_acne_in_area": False,
-    "inflamed_skin_condition_in_area": [NONE],
-    "sunburn_in_area": False,
-    "skin_lesions_in_area": [NONE],
-    "keloid_tendency": False,
-    "new_scar_in_area": False,
-    "surgery_in_area": False,
-    "filler_in_area": False,
-    "toxin_in_area": False,
-    "deep_peel_in_area": False,
-    "bleeding_disorder": False,
-    "blood_thinners": False,
-    "immunosuppressed": False,
-    "bloodborne_infection": False,
-    "diabetes": "no",
-    "pregnant_or_breastfeeding": [NONE],
-    "isotretinoin": "no",
-    "cancer_treatment_or_steroids": "no",
-    "anaesthetic_allergy": False,
-    "metal_allergy": False,
-}
+# Every question asked, every answer the one that fires nothing: the demo client's answers.
+QUIET: dict[str, Any] = dict(DEMO_ANSWERS)
 
 
 def quiet_with(**changes: Any) -> dict[str, Any]:
