@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "needlepoint.directory",
     "needlepoint.screening",
     "needlepoint.scheduling",
+    "needlepoint.clinic",
     "needlepoint.web",
 ]
 

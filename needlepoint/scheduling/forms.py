@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from needlepoint.screening.selectors import CourseDefaults
+
 from . import services
 
 MIN_COURSE_SESSIONS = 2
@@ -47,12 +49,27 @@ class BookingForm(forms.Form):
     min_gap_days = forms.IntegerField(min_value=1, max_value=180, required=False)
     max_gap_days = forms.IntegerField(min_value=1, max_value=180, required=False)
 
+    def __init__(self, data: Any, *, plan: CourseDefaults | None = None) -> None:
+        """`plan`: the course the client's screening suggests, used where the client has not
+        chosen (else four-weekly sessions, the usual spacing)."""
+        super().__init__(data)
+        self.plan = plan
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        plan = self.plan
+        sessions = plan.sessions if plan else DEFAULT_COURSE_SESSIONS
         data["kind"] = data.get("kind") or "one"
-        data["sessions"] = data.get("sessions") or DEFAULT_COURSE_SESSIONS
-        data["min_gap_days"] = data.get("min_gap_days") or services.DEFAULT_MIN_GAP_DAYS
-        data["max_gap_days"] = data.get("max_gap_days") or services.DEFAULT_MAX_GAP_DAYS
+        data["concern"] = plan.concern if plan else None
+        data["sessions"] = data.get("sessions") or min(
+            max(sessions, MIN_COURSE_SESSIONS), MAX_COURSE_SESSIONS
+        )
+        data["min_gap_days"] = data.get("min_gap_days") or (
+            plan.min_gap_days if plan else services.DEFAULT_MIN_GAP_DAYS
+        )
+        data["max_gap_days"] = data.get("max_gap_days") or (
+            plan.max_gap_days if plan else services.DEFAULT_MAX_GAP_DAYS
+        )
         if data["max_gap_days"] < data["min_gap_days"]:
             self.add_error("max_gap_days", "The longest gap must not be shorter than the shortest.")
         data["chosen"] = self._later_starts(data["sessions"])

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from needlepoint.screening.clearance import DEFAULT_VALID_DAYS
+
 
 class BookingPolicy(models.Model):
     """A clinic's booking rules. Clinics without a row get the defaults."""
@@ -30,13 +32,22 @@ class BookingPolicy(models.Model):
     cancellation_notice_hours = models.PositiveSmallIntegerField(
         default=24, help_text="Clients may cancel or move a session up to this long before it"
     )
+    screening_valid_days = models.PositiveSmallIntegerField(
+        default=DEFAULT_VALID_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Online booking needs a suitability screening no older than this",
+    )
 
     def __str__(self) -> str:
         return f"Booking policy of {self.clinic}"
 
 
 DEFAULT_POLICY = BookingPolicy(
-    buffer_minutes=0, min_notice_minutes=120, horizon_days=90, cancellation_notice_hours=24
+    buffer_minutes=0,
+    min_notice_minutes=120,
+    horizon_days=90,
+    cancellation_notice_hours=24,
+    screening_valid_days=DEFAULT_VALID_DAYS,
 )
 
 
@@ -191,6 +202,33 @@ class Appointment(models.Model):
     cancel_reason = models.CharField(max_length=300, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     aftercare_sent_at = models.DateTimeField(null=True, blank=True)
+    # The screening the booking relied on, and the override that cleared it if one did.
+    screening = models.ForeignKey(
+        "screening.ScreeningRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    screening_override = models.ForeignKey(
+        "screening.ScreeningOverride",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A newer screening whose answers differ from the one above: the practitioner reviews it.
+    rescreen = models.ForeignKey(
+        "screening.ScreeningRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rescreen_reviewed_at = models.DateTimeField(null=True, blank=True)
+    rescreen_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -215,6 +253,10 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.BOOKED
+
+    @property
+    def needs_screening_review(self) -> bool:
+        return self.rescreen_id is not None and self.rescreen_reviewed_at is None
 
 
 class WaitlistEntry(models.Model):

@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 from collections.abc import Sequence
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +17,9 @@ from django.utils import timezone
 from needlepoint.accounts.models import User
 from needlepoint.directory.models import Concern, Location, Practitioner, Service
 from needlepoint.errors import ApiError
+from needlepoint.screening import selectors as screening_selectors
+from needlepoint.screening.clearance import Clearance
+from needlepoint.screening.models import ScreeningRecord
 
 from . import notifications, selectors, slots
 from .models import Appointment, Course, WaitlistEntry
@@ -97,6 +101,50 @@ def _check_and_place(
     raise ApiError(422, code, PROBLEM_MESSAGES[code], field)
 
 
+def clearance_for(client: User, practitioner: Practitioner, *, now: dt.datetime) -> Clearance:
+    """What the client's screening says about booking online with this practitioner's clinic
+    (its age limit, and "today", in the clinic's terms)."""
+    policy = selectors.policy_for(practitioner.clinic_id)
+    today = now.astimezone(ZoneInfo(selectors.practitioner_zone(practitioner))).date()
+    return screening_selectors.booking_clearance(
+        client.pk, practitioner.clinic_id, valid_days=policy.screening_valid_days, today=today
+    )
+
+
+def require_clearance(
+    client: User, practitioner: Practitioner, starts: Sequence[dt.datetime], *, now: dt.datetime
+) -> Clearance:
+    """The clearance, or 422 naming why the screening does not allow these sessions; the
+    body carries the screening's id, outcome and first bookable day for the client's next
+    step."""
+    clearance = clearance_for(client, practitioner, now=now)
+    zone = ZoneInfo(selectors.practitioner_zone(practitioner))
+    early = [
+        index
+        for index, start in enumerate(starts)
+        if not clearance.allows(start.astimezone(zone).date())
+    ]
+    if early:
+        raise ApiError(
+            422,
+            clearance.verdict.value,
+            clearance.message,
+            "screening" if not clearance.allows_booking else _start_field(starts, early[0]),
+            extra={
+                "screening_id": clearance.screening_id,
+                "outcome": clearance.outcome.value if clearance.outcome else None,
+                "bookable_from": clearance.bookable_from.isoformat()
+                if clearance.bookable_from
+                else None,
+            },
+        )
+    return clearance
+
+
+def _start_field(starts: Sequence[dt.datetime], index: int) -> str:
+    return "start" if len(starts) == 1 else f"starts[{index}]"
+
+
 def _insert(appointments: list[Appointment], practitioner: Practitioner, now: dt.datetime) -> None:
     """Saves inside a savepoint, so that on PostgreSQL a refused insert leaves the transaction
     usable for reading the alternatives."""
@@ -117,6 +165,9 @@ def book_appointment(
     now = now or timezone.now()
     practitioner = selectors.bookable_practitioner(practitioner_id)
     service = _session_service(practitioner)
+    if start.tzinfo is None:
+        raise ApiError(422, "naive_time", PROBLEM_MESSAGES["naive_time"], "start")
+    clearance = require_clearance(client, practitioner, [start], now=now)
     with transaction.atomic():
         location, end, blocked_until = _check_and_place(practitioner, start, now=now, field="start")
         appointment = Appointment(
@@ -127,6 +178,8 @@ def book_appointment(
             start=start,
             end=end,
             blocked_until=blocked_until,
+            screening_id=clearance.screening_id,
+            screening_override_id=clearance.override_id,
         )
         _insert([appointment], practitioner, now)
     transaction.on_commit(lambda: notifications.on_booked([appointment.pk]))
@@ -154,6 +207,7 @@ def book_course(
         concern_row = Concern.objects.filter(slug=concern).first()
         if concern_row is None:
             raise ApiError(422, "unknown_concern", "Unknown concern.", "concern")
+    clearance = require_clearance(client, practitioner, starts, now=now)
     with transaction.atomic():
         course = Course.objects.create(
             client=client,
@@ -179,6 +233,8 @@ def book_course(
                     start=start,
                     end=end,
                     blocked_until=blocked_until,
+                    screening_id=clearance.screening_id,
+                    screening_override_id=clearance.override_id,
                 )
             )
         _insert(appointments, practitioner, now)
@@ -363,3 +419,37 @@ def join_waitlist(
     return WaitlistEntry.objects.create(
         client=client, practitioner=practitioner, earliest=earliest, latest=latest
     )
+
+
+def flag_for_review(*, record: ScreeningRecord, now: dt.datetime | None = None) -> int:
+    """A client screened again: each of their upcoming sessions booked on different answers is
+    flagged for the practitioner to review (connected to screening_recorded in apps.py, so it
+    runs in the transaction that stores the screening). The number flagged."""
+    now = now or timezone.now()
+    upcoming = (
+        Appointment.objects.booked()
+        .filter(client_id=record.client_id, start__gt=now)
+        .select_related("screening")
+    )
+    changed = [
+        a.pk for a in upcoming if a.screening is None or a.screening.answers != record.answers
+    ]
+    return Appointment.objects.filter(pk__in=changed).update(
+        rescreen=record, rescreen_reviewed_at=None, rescreen_reviewed_by=None
+    )
+
+
+def review_rescreen(
+    *, by: User, appointment_id: int, now: dt.datetime | None = None
+) -> Appointment:
+    """The practitioner (or a manager) has read the newer screening of a flagged session."""
+    with transaction.atomic():
+        appointment = selectors.appointment_for(by, appointment_id)
+        if appointment.client_id == by.pk:
+            raise ApiError(403, "forbidden", "Only the clinic reviews a new screening.")
+        if not appointment.needs_screening_review:
+            raise ApiError(409, "nothing_to_review", "This session has no new screening to review.")
+        appointment.rescreen_reviewed_at = now or timezone.now()
+        appointment.rescreen_reviewed_by = by
+        appointment.save(update_fields=["rescreen_reviewed_at", "rescreen_reviewed_by"])
+    return appointment

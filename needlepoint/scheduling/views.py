@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from needlepoint.accounts.models import User
+from needlepoint.accounts.models import Role, User
 from needlepoint.directory import search
 from needlepoint.directory import selectors as directory_selectors
 from needlepoint.directory.concerns import CONCERNS
 from needlepoint.errors import ApiError
+from needlepoint.screening import selectors as screening_selectors
 
 from . import selectors, services
 from .forms import (
@@ -134,7 +135,12 @@ def _render_practitioner(
     practitioner = directory_selectors.public_practitioner(practitioner_id)
     zone = selectors.practitioner_zone(practitioner)
     today = local_today(zone)
-    asked = parse_date(request.GET.get("week")) or today
+    clearance = None
+    if request.user.is_authenticated and signed_in(request).role == Role.CLIENT:
+        clearance = services.clearance_for(signed_in(request), practitioner, now=timezone.now())
+    # A client told to wait sees the slots from the first day they may book.
+    first_day = clearance.bookable_from if clearance and clearance.bookable_from else today
+    asked = parse_date(request.GET.get("week")) or first_day
     asked = min(max(asked, today), today + dt.timedelta(weeks=PICKER_WEEKS_AHEAD))
     monday = asked - dt.timedelta(days=asked.weekday())
     days = selectors.free_slots_by_day(practitioner, monday, 7, zone=zone, now=timezone.now())
@@ -150,6 +156,7 @@ def _render_practitioner(
         if monday < today + dt.timedelta(weeks=PICKER_WEEKS_AHEAD - 1)
         else None,
         "waitlist_form": waitlist_form,
+        "clearance": clearance,
     }
     return render(request, "scheduling/practitioner.html", context, status=status)
 
@@ -163,19 +170,30 @@ def book_page(request: HttpRequest, practitioner_id: int) -> HttpResponse:
     re-proposes after the client changed something, action=confirm books."""
     practitioner = selectors.bookable_practitioner(practitioner_id)
     data = request.POST if request.method == "POST" else request.GET
-    form = BookingForm(data)
-    context: dict[str, object] = {"practitioner": practitioner, "form": form}
+    client = signed_in(request)
+    course_plan = screening_selectors.course_defaults(client.pk)
+    form = BookingForm(data, plan=course_plan)
+    context: dict[str, object] = {
+        "practitioner": practitioner,
+        "form": form,
+        "course_plan": course_plan,
+    }
     if not form.is_valid():
         return render(request, "scheduling/book.html", context, status=422)
     choice = form.cleaned_data
     status = 200
+    now = timezone.now()
+    clearance = services.clearance_for(client, practitioner, now=now)
+    zone = ZoneInfo(selectors.practitioner_zone(practitioner))
+    if not clearance.allows(choice["start"].astimezone(zone).date()):
+        context.update(clearance=clearance, next_url=request.get_full_path())
+        return render(request, "scheduling/book_blocked.html", context)
     if request.method == "POST" and data.get("action") == "confirm":
         try:
             return redirect(_book(request, practitioner_id, choice))
         except ApiError as error:
             status = error.status
             context.update(error=error, alternatives=_alternatives(practitioner_id, choice, error))
-    now = timezone.now()
     first = selectors.slot_at(practitioner, choice["start"], now=now)
     plan = (
         selectors.plan_course(
@@ -227,6 +245,7 @@ def _book(request: HttpRequest, practitioner_id: int, choice: dict[str, Any]) ->
         starts=[choice["start"], *[s for s in later if s is not None]],
         min_gap_days=choice["min_gap_days"],
         max_gap_days=choice["max_gap_days"],
+        concern=choice["concern"],
     )
     messages.success(
         request, f"Booked: a course of {course.sessions} sessions. We have sent you a confirmation."

@@ -10,6 +10,8 @@ from needlepoint.accounts.models import ApiToken, Role, User
 from needlepoint.directory.models import Practitioner
 from needlepoint.directory.tests.factories import practitioner_at
 from needlepoint.scheduling.models import BookingPolicy, WorkingHours
+from needlepoint.screening.services import screen
+from needlepoint.screening.tests.builders import QUIET
 
 LONDON = ZoneInfo("Europe/London")
 _serial = itertools.count(1)
@@ -43,10 +45,14 @@ def bookable(
     return practitioner
 
 
-def client_user(email: str | None = None) -> User:
-    return User.objects.create_user(
+def client_user(email: str | None = None, *, screened: bool = True) -> User:
+    """A client; `screened` gives them a current "proceed" screening, so they may book."""
+    user = User.objects.create_user(
         email or f"client{next(_serial)}@example.test", "a long passphrase", role=Role.CLIENT
     )
+    if screened:
+        screen(client=user, raw_answers=QUIET)
+    return user
 
 
 def bearer(user: User) -> dict[str, str]:

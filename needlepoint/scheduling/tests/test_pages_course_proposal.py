@@ -26,6 +26,7 @@ def practitioner():
     practitioner = bookable()
     policy = practitioner.clinic.booking_policy
     policy.horizon_days = 366
+    policy.screening_valid_days = 365  # NOW is months after the clients' screening
     policy.save()
     return practitioner
 
