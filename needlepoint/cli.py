@@ -28,9 +28,11 @@ def main(argv: list[str] | None = None) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo")
         call_command("seed_demo_bookings")
+        from needlepoint.clinic.demo import ensure_demo_story
         from needlepoint.screening.demo import ensure_demo_screening
 
         ensure_demo_screening()
+        ensure_demo_story()
         if "--no-serve" in args:
             return
         # Confirmations, reminders and aftercare are sent by the task worker, beside the server.
