@@ -202,6 +202,13 @@ def practitioner_slots(
     summary="Book one session (`start`) or a whole course (`starts`): all or nothing",
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status:
+    """Needs the client's latest screening (`POST /screenings` with a bearer token) to be
+    within the clinic's age limit (default 30 days) and to allow booking: proceed or
+    precautions, a defer whose date the sessions are on or after, or a practitioner's
+    override. Otherwise 422 with `field` "screening" (or the too-early start) and a code of
+    `screening_required`, `screening_expired`, `screening_defer`, `screening_defer_undated`,
+    `screening_refer` or `screening_not_suitable`, beside `screening_id`, `outcome` and
+    `bookable_from`."""
     client = caller(request)
     if (payload.start is None) == (payload.starts is None):
         raise ApiError(
