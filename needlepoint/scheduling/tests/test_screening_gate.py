@@ -247,3 +247,17 @@ def test_a_deferred_client_sees_the_slots_from_their_first_bookable_week(
     monday = bookable_from - dt.timedelta(days=bookable_from.weekday())
     assert page.context["days"][0].day == monday
     assert f"wait until {bookable_from.day} {bookable_from:%B %Y}" in text(page)
+
+
+def test_the_client_is_told_when_new_answers_ask_for_more(client, practitioner) -> None:
+    user = client_user()
+    appointment = services.book_appointment(
+        client=user, practitioner_id=practitioner.pk, start=local(3, 10)
+    )
+    client.force_login(user)
+    url = f"/me/appointments/{appointment.pk}/"
+    assert "changed after you booked" not in text(client.get(url))
+    screen(client=user, raw_answers=REFER)
+    page = text(client.get(url))
+    assert "changed after you booked" in page
+    assert "call the clinic before this session" in page
