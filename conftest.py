@@ -1,5 +1,7 @@
-"""Fixtures every app's tests share: a fast password hasher and the real Chromium."""
+"""Fixtures every app's tests share: a fast password hasher, the reference data that
+migrations ship, and the real Chromium."""
 
+import importlib
 import os
 from collections.abc import Iterator
 
@@ -23,6 +25,27 @@ def pytest_configure() -> None:
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+# Rows that data migrations ship (the concerns, the default consent forms). A transactional
+# test empties every table when it ends, so the next one on that worker gets them back from the
+# same migration functions.
+REFERENCE_DATA = [
+    ("needlepoint.directory.migrations.0002_concerns", "add_concerns"),
+    ("needlepoint.clinic.migrations.0002_default_consent_forms", "ship"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction", False):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(scope="session")

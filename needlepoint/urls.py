@@ -8,7 +8,9 @@ from .api import api
 urlpatterns = [
     path("", include("needlepoint.web.urls")),
     path("", include("needlepoint.directory.urls")),
+    path("", include("needlepoint.screening.urls")),
     path("", include("needlepoint.scheduling.urls")),
+    path("", include("needlepoint.clinic.urls")),
     path("accounts/", include("needlepoint.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

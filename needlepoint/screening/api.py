@@ -17,13 +17,9 @@ from needlepoint.errors import ApiError
 from . import options, questions, rules, selectors, services
 from .choices import FITZPATRICK_TYPES
 from .sources import jsonable
+from .wording import NOT_A_DIAGNOSIS
 
 router = Router(tags=["screening"])
-
-NOT_A_DIAGNOSIS = (
-    "This screening is not a diagnosis. It says what your answers mean for micro-needling and "
-    "when to see a doctor first; if in doubt, consult your doctor."
-)
 
 
 class ScreeningIn(Schema):
