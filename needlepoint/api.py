@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from needlepoint.accounts.api import router as accounts_router
+from needlepoint.clinic.api import router as clinic_router
 from needlepoint.directory.api import router as directory_router
 from needlepoint.errors import ApiError, error_body, message_of
 from needlepoint.scheduling.api import router as scheduling_router
@@ -25,6 +26,7 @@ api.add_router("", accounts_router)
 api.add_router("", directory_router)
 api.add_router("", screening_router)
 api.add_router("", scheduling_router)
+api.add_router("", clinic_router)
 
 
 @api.exception_handler(ApiError)
@@ -53,6 +55,12 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(
         request, error_body("not_found", str(exc) or "Not found."), status=404
     )
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id past 64 bits names no row; SQLite's driver raises instead of finding nothing.
+    return api.create_response(request, error_body("not_found", "Not found."), status=404)
 
 
 @api.exception_handler(HttpError)

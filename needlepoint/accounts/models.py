@@ -37,6 +37,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(
+        max_length=40, blank=True, help_text="For the clinic to reach the client (recalls)"
+    )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLIENT)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -13,6 +13,7 @@ from needlepoint.screening import selectors as screening_selectors
 from needlepoint.screening.models import ScreeningRecord
 
 CLINIC_ROLES = (Role.PRACTITIONER, Role.MANAGER)
+MAX_ID = 2**63
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Chart:
 def chart_clinic_ids(user: User, client_id: int) -> frozenset[int]:
     """The clinics where `user` is a practitioner or manager and the client has booked."""
     if not user.is_authenticated or user.role not in CLINIC_ROLES:
+        return frozenset()
+    if not 0 < client_id < MAX_ID:  # beyond any row, and beyond what SQLite can compare
         return frozenset()
     mine = set(member_clinic_ids(user, roles=CLINIC_ROLES))
     booked = Appointment.objects.filter(

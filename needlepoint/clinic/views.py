@@ -15,7 +15,7 @@ from needlepoint.scheduling.views import signed_in
 from needlepoint.screening import services as screening_services
 from needlepoint.screening.rules import Outcome
 
-from . import selectors
+from . import followup_selectors, photo_selectors, record_selectors, selectors
 
 
 @login_required
@@ -43,6 +43,9 @@ def _render_chart(
         "error": error,
         "reason": reason,
         "flagged": [a for a in found.appointments if a.needs_screening_review],
+        "record": record_selectors.record_for(user, found),
+        "photos": photo_selectors.photos_on_chart(user, found),
+        "followup": followup_selectors.followup_on_chart(user, found),
     }
     return render(request, "clinic/chart.html", context, status=error.status if error else 200)
 

@@ -301,6 +301,8 @@ class Message(models.Model):
         CANCELLATION = "cancellation", "Cancellation"
         RESCHEDULE = "reschedule", "Rescheduled"
         WAITLIST_OFFER = "waitlist_offer", "A slot came free"
+        CHECK_IN = "check_in", "Check-in after a session"
+        RECALL = "recall", "Cartridge lot recall"
 
     client = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages"

@@ -63,3 +63,4 @@ AREAS = (
     Choice("hands", "Hands"),
     Choice("thighs_buttocks", "Thighs and buttocks"),
 )
+AREA_LABELS = {a.value: a.label for a in AREAS}

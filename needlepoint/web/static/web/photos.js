@@ -1,0 +1,9 @@
+// The comparison slider: the range's value moves the line between the two stacked photos.
+(function () {
+  const range = document.getElementById("photo-reveal");
+  const slider = document.getElementById("photo-slider");
+  if (!range || !slider) return;
+  const show = () => slider.style.setProperty("--reveal", range.value + "%");
+  range.addEventListener("input", show);
+  show();
+})();
