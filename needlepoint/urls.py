@@ -1,9 +1,12 @@
 """Every URL: the pages of each app, the admin and the JSON API."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from .api import api
+from .converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("needlepoint.web.urls")),

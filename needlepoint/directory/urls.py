@@ -5,7 +5,7 @@ from . import views
 app_name = "directory"
 urlpatterns = [
     path(
-        "credentials/<int:credential_id>/evidence/",
+        "credentials/<id:credential_id>/evidence/",
         views.credential_evidence,
         name="credential-evidence",
     ),

@@ -5,33 +5,33 @@ from . import appointment_views, clinic_views, views
 app_name = "scheduling"
 urlpatterns = [
     path("search/", views.search_page, name="search"),
-    path("practitioners/<int:practitioner_id>/", views.practitioner_page, name="practitioner"),
-    path("practitioners/<int:practitioner_id>/book/", views.book_page, name="book"),
-    path("practitioners/<int:practitioner_id>/waitlist/", views.join_waitlist, name="waitlist"),
+    path("practitioners/<id:practitioner_id>/", views.practitioner_page, name="practitioner"),
+    path("practitioners/<id:practitioner_id>/book/", views.book_page, name="book"),
+    path("practitioners/<id:practitioner_id>/waitlist/", views.join_waitlist, name="waitlist"),
     path(
-        "appointments/<int:appointment_id>.ics",
+        "appointments/<id:appointment_id>.ics",
         appointment_views.appointment_ics,
         name="appointment-ics",
     ),
-    path("courses/<int:course_id>.ics", appointment_views.course_ics, name="course-ics"),
+    path("courses/<id:course_id>.ics", appointment_views.course_ics, name="course-ics"),
     path("me/appointments/", appointment_views.my_appointments, name="my-appointments"),
     path(
-        "me/appointments/<int:appointment_id>/",
+        "me/appointments/<id:appointment_id>/",
         appointment_views.appointment_page,
         name="appointment",
     ),
     path(
-        "me/appointments/<int:appointment_id>/cancel/",
+        "me/appointments/<id:appointment_id>/cancel/",
         appointment_views.cancel_appointment,
         name="cancel",
     ),
     path(
-        "me/appointments/<int:appointment_id>/move/",
+        "me/appointments/<id:appointment_id>/move/",
         appointment_views.move_appointment,
         name="move",
     ),
-    path("me/courses/<int:course_id>/", appointment_views.course_page, name="course"),
+    path("me/courses/<id:course_id>/", appointment_views.course_page, name="course"),
     path("clinic/", clinic_views.clinic_home, name="clinic"),
     path("clinic/calendar/", clinic_views.practitioner_calendar, name="calendar"),
-    path("clinic/locations/<int:location_id>/", clinic_views.location_page, name="location"),
+    path("clinic/locations/<id:location_id>/", clinic_views.location_page, name="location"),
 ]

@@ -8,5 +8,5 @@ urlpatterns = [
     path("screening/keep/", views.keep, name="keep"),
     path("screening/options/", views.compare, name="compare"),
     path("me/screenings/", views.mine, name="mine"),
-    path("me/screenings/<int:screening_id>/", views.result, name="result"),
+    path("me/screenings/<id:screening_id>/", views.result, name="result"),
 ]

@@ -131,7 +131,7 @@ def test_practitioner_and_manager_see_the_booking(live_server, page) -> None:
     page.context.clear_cookies()
     sign_in(page, live_server.url, "mx@example.test", "/")
     with page.expect_navigation():
-        page.click("nav >> text=Calendar")
+        page.click("nav >> text=Clinic")
     location = cast.practitioner_x.locations.get()
     with page.expect_navigation():
         page.click(f"#locations >> text={location.name}")

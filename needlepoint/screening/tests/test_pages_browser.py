@@ -44,7 +44,8 @@ def test_a_visitor_takes_the_check_compares_and_keeps_the_result(live_server, pa
     assert until is not None
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/")
-    page.click("nav >> text=Suitability check")
+    with page.expect_navigation():  # waits for the load event, so the step script has run
+        page.click("nav >> text=Suitability check")
 
     # Step 1: nothing answered yet, so Next stays and says why, at the question.
     assert page.inner_text("#step-status") == f"Step 1 of {len(TOPICS)}: {TOPICS[0].title}"
