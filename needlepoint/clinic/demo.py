@@ -3,8 +3,8 @@ session with the demo practitioner, and a second client, whose screening says to
 first, was cleared by the demo practitioner with a written override and booked. Both show on
 the practitioner's calendar and, with their screenings, on the client chart. The clinic has a
 pen and two cartridge lots. The demo client signed consent and had two sessions from the lot
-the manager can recall, graded and rated (their progress chart), the latest two days ago (its
-day-1 check-in waits for an answer). Robin has signed nothing: consenting Robin on the clinic's
+the manager can recall, graded and rated (their progress chart), the latest three days ago (its
+day-3 check-in waits for an answer). Robin has signed nothing: consenting Robin on the clinic's
 device, charting, photos and grading are left for the person trying the demo."""
 
 import base64
@@ -92,7 +92,7 @@ DEMO_DEVICE_SERIAL = "DP4-DEMO-0001"
 DEMO_LOTS = (("Dermapen 16-pin", "DP16-2611-A", 50), ("Dermapen 36-pin", "DP36-2609-B", 30))
 CLIENT_HISTORY = (  # days ago, cheeks depth mm, Goodman & Baron grade, client's 0–10, satisfaction
     (30, "1.0", 3, 4, 4),
-    (2, "1.25", 3, 6, 4),
+    (3, "1.25", 3, 6, 4),
 )
 
 
