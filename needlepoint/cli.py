@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
 
         ensure_demo_screening()
         ensure_demo_story()
+        print_demo_second_factor()
         if "--no-serve" in args:
             return
         # Confirmations, reminders and aftercare are sent by the task worker, beside the server.
@@ -57,6 +58,28 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.exit(bench.main(args[1:]))
     execute_from_command_line(["needlepoint", *args])
+
+
+def print_demo_second_factor() -> None:
+    """How to pass the clinic roles' second factor in the demo (its key is public: demo only)."""
+    from needlepoint.accounts import mfa
+    from needlepoint.accounts.models import TOTPDevice
+
+    devices = TOTPDevice.objects.filter(
+        user__email__endswith="@demo.test", confirmed_at__isnull=False
+    ).select_related("user")
+    secrets = {device.secret for device in devices}
+    if not secrets:
+        return
+    emails = ", ".join(sorted(device.user.email for device in devices))
+    print(
+        f"\nTwo-factor sign-in (demo only) for {emails}: after the password, type the 6-digit "
+        "code from an authenticator app holding the key\n"
+        f"    {' / '.join(mfa.grouped(secret) for secret in sorted(secrets))}\n"
+        "(time-based, 30 s), or print the current code with "
+        "`needlepoint demo_otp practitioner@demo.test`.",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -45,6 +45,13 @@ def embedded_secret_key() -> str:
 
 
 DEBUG = env_bool("DEBUG", False)
+# Production (PRODUCTION=true) takes its key only from the environment; the demo and the tests
+# keep a generated one under var/.
+PRODUCTION = env_bool("PRODUCTION", False)
+if PRODUCTION and not os.environ.get("SECRET_KEY"):
+    raise ImproperlyConfigured(
+        "Set the environment variable SECRET_KEY (50+ random characters) in production."
+    )
 SECRET_KEY = os.environ.get("SECRET_KEY") or embedded_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -74,8 +81,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "needlepoint.accounts.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "needlepoint.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "needlepoint.urls"
@@ -117,6 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id hashes new passwords; older PBKDF2 hashes still verify and are rehashed at sign-in.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -129,6 +139,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "needlepoint.accounts.passwords.BreachedPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -148,6 +159,9 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 # Uploaded evidence and photos are health or identity data: kept outside any public path and
 # served only through access-checked views.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# How long a client's clinical records outlive an erasure request: Toronto Public Health asks
+# for 3 years (CLINICAL-FACTS §7); set your jurisdiction's figure.
+CLINICAL_RECORD_RETENTION_DAYS = int(env_str("CLINICAL_RECORD_RETENTION_DAYS", "1096"))
 
 # The public origin used in links inside e-mails (they are read outside the site).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -177,14 +191,84 @@ match env_str("TASKS_BACKEND", "database"):
         )
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Clients stay signed in for two weeks (Django's default); clinic roles and staff, who read
+# health data, get a shorter session at sign-in (accounts.auth_services.CLINIC_SESSION_SECONDS).
+SESSION_COOKIE_AGE = 14 * 24 * 3600
 # The embedded demo serves plain http on loopback; production behind TLS sets SECURE_COOKIES.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script reads the CSRF cookie: forms carry the token and htmx sends the form's own field.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# The audit trail of health data is kept this many days (6 years by default), then
+# `manage.py purge_audit_trail` deletes older events. Its addresses honour X-Forwarded-For only
+# behind RATE_LIMIT_TRUSTED_PROXIES proxies (below), as the rate limits do.
+AUDIT_RETENTION_DAYS = int(env_str("AUDIT_RETENTION_DAYS", str(6 * 365 + 2)))
+
+# --- Security headers and CSP ---
+# Scripts and styles only from our own static files (no inline script anywhere); style
+# attributes stay allowed (style-src-attr) because the photo comparison sizes its frame with
+# one; map tiles come from OpenStreetMap and Leaflet's CSS uses data: images.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "https://tile.openstreetmap.org"],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY = (
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# A request body past this (files aside) is refused with 400; Django's default, 2.5 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env_str("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+# Behind TLS (production): HSTS and redirect to https. SECURE_HSTS_SECONDS=0 turns HSTS off.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# The header only consents to preloading; submitting the domain stays a deliberate step.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31536000)
+if env_bool("BEHIND_TLS_PROXY", False):
+    # The proxy terminates TLS and says so in this header (it must strip a client's own).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The cache: CACHE_URL (redis://… or locmem://), else the task queue's Redis when
+# TASKS_BACKEND=rq, else this process's memory (one process: the demo and the tests).
+_cache_url = env_str(
+    "CACHE_URL",
+    env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+    if env_str("TASKS_BACKEND", "database") == "rq"
+    else "locmem://",
+)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Rate limits, COUNT/SECONDS per client IP (search, booking) and per user (booking_user);
+# empty turns one off. RATE_LIMIT_TRUSTED_PROXIES: how many proxies append to X-Forwarded-For.
+RATE_LIMITS = {
+    "search": env_str("RATE_LIMIT_SEARCH", "300/60"),
+    "booking": env_str("RATE_LIMIT_BOOKING", "120/60"),
+    "booking_user": env_str("RATE_LIMIT_BOOKING_USER", "30/60"),
+}
+RATE_LIMIT_CACHE = "default"
+RATE_LIMIT_TRUSTED_PROXIES = int(env_str("RATE_LIMIT_TRUSTED_PROXIES", "0"))
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,7 @@
 """Accounts API: bearer tokens for API clients, and who the caller is."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.security import HttpBearer
 
 from . import selectors, services
@@ -24,7 +24,21 @@ router = Router(tags=["accounts"])
 class TokenRequest(Schema):
     email: str
     password: str
-    otp: str | None = None
+    otp: str | None = Field(
+        None,
+        description="A current authenticator code, or a recovery code (spent on use); required "
+        "for every account with two-factor authentication.",
+    )
+
+
+class SignInErrorDetail(Schema):
+    code: str
+    message: str
+    field: str | None
+
+
+class SignInErrorOut(Schema):
+    error: SignInErrorDetail
 
 
 class TokenOut(Schema):
@@ -41,11 +55,19 @@ class MeOut(Schema):
 
 @router.post(
     "/auth/token",
-    response={200: TokenOut},
-    summary="Exchange email and password for a bearer token",
+    response={200: TokenOut, 401: SignInErrorOut, 403: SignInErrorOut, 429: SignInErrorOut},
+    summary="Exchange email, password and second factor for a bearer token",
+    description=(
+        "401 `invalid_credentials`, `otp_required` or `invalid_otp`; 403 "
+        "`mfa_enrolment_required` for a practitioner, manager or staff account that has not "
+        "set up an authenticator on the website; 429 `too_many_attempts` after 5 failures for "
+        "one account (locked for 15 minutes) or many from one address."
+    ),
 )
 def create_token(request: HttpRequest, payload: TokenRequest) -> TokenOut:
-    raw = services.issue_api_token(request=request, email=payload.email, password=payload.password)
+    raw = services.issue_api_token(
+        request=request, email=payload.email, password=payload.password, otp=payload.otp
+    )
     return TokenOut(token=raw)
 
 

@@ -10,10 +10,11 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from needlepoint.directory.api import ErrorOut
+from needlepoint.errors import ApiError
 from needlepoint.scheduling.api import caller as user_of
 from needlepoint.scheduling.api import signed_in
 
-from . import record_selectors, selectors, services
+from . import privacy, record_selectors, selectors, services
 
 router = Router(tags=["clinic"], auth=signed_in)
 ERRORS: dict[int, Any] = {
@@ -272,3 +273,32 @@ def recall_lot(
         by=user_of(request), clinic_id=clinic_id, lot_id=lot_id, reason=payload.reason
     )
     return _recall(clinic_id, lot_id)
+
+
+class ErasureIn(Schema):
+    password: str
+    reason: str = ""
+
+
+class ErasureOut(Schema):
+    status: str
+    requested_at: dt.datetime
+    outcome: str
+
+
+@router.get("/me/export", response={200: dict[str, Any], **ERRORS})
+def my_export(request: HttpRequest) -> dict[str, Any]:
+    """Everything Needlepoint holds about the caller, as JSON."""
+    return privacy.export_for(user_of(request))
+
+
+@router.post("/me/erasure", response={201: ErasureOut, **ERRORS})
+def my_erasure(request: HttpRequest, payload: ErasureIn) -> Status:
+    """Erases what may be erased now; the outcome says what is kept, until when and why."""
+    user = user_of(request)
+    if not user.check_password(payload.password):
+        raise ApiError(422, "invalid", "That is not your password.", "password")
+    done = privacy.request_erasure(client=user, reason=payload.reason)
+    return Status(
+        201, {"status": done.status, "requested_at": done.requested_at, "outcome": done.outcome}
+    )

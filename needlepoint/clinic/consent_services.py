@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from needlepoint.accounts import audit
 from needlepoint.accounts.models import User
 from needlepoint.errors import ApiError
 from needlepoint.screening import selectors as screening_selectors
@@ -53,7 +54,7 @@ def sign_consent(
             )
         try:
             with transaction.atomic():
-                return SignedConsent.objects.create(
+                signed = SignedConsent.objects.create(
                     client=client,
                     clinic_id=clinic_id,
                     form=status.form,
@@ -65,6 +66,15 @@ def sign_consent(
                     screening=screening_selectors.latest_screening(client.pk),
                     witnessed_by=witness,
                 )
+                audit.record(
+                    audit.CREATE,
+                    "consent",
+                    signed.pk,
+                    client_id=client.pk,
+                    clinic_id=clinic_id,
+                    user=witness or client,
+                )
+                return signed
         except IntegrityError:
             raise ApiError(409, "already_signed", "This form was just signed.") from None
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from needlepoint.accounts import audit
 from needlepoint.accounts.models import Role, User
 from needlepoint.accounts.selectors import member_clinic_ids
 from needlepoint.screening import selectors as screening_selectors
@@ -40,6 +41,14 @@ def check_in_for(user: User, check_in_id: int) -> CheckIn:
         raise Http404("No such check-in.")
     if check_in.session.signed_at is None:
         raise Http404("No such check-in.")
+    audit.record(
+        audit.READ,
+        "check_in",
+        check_in.pk,
+        client_id=user.pk,
+        clinic_id=check_in.session.clinic_id,
+        user=user,
+    )
     return check_in
 
 
@@ -50,6 +59,9 @@ def client_session_for(user: User, session_id: int) -> TreatmentSession:
         raise Http404("No such session.")
     if session.client_id != user.pk:
         raise Http404("No such session.")
+    audit.record(
+        audit.READ, "session", session.pk, client_id=user.pk, clinic_id=session.clinic_id, user=user
+    )
     return session
 
 
@@ -64,6 +76,14 @@ def adverse_event_for(user: User, event_id: int) -> tuple[Chart, AdverseEvent]:
         raise Http404("No such adverse event.")
     chart, session = session_for(user, event.session_id)  # 404 for anyone off the chart
     event.session = session
+    audit.record(
+        audit.READ,
+        "adverse_event",
+        event.pk,
+        client_id=session.client_id,
+        clinic_id=session.clinic_id,
+        user=user,
+    )
     return chart, event
 
 

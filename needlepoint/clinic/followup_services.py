@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils import timezone
 
+from needlepoint.accounts import audit
 from needlepoint.accounts.models import User
 from needlepoint.errors import ApiError
 
@@ -95,6 +96,14 @@ def answer_check_in(
         check_in.answers = answers
         check_in.answered_at = now
         check_in.save(update_fields=["answers", "answered_at"])
+        audit.record(
+            audit.UPDATE,
+            "check_in",
+            check_in.pk,
+            client_id=by.pk,
+            clinic_id=check_in.session.clinic_id,
+            user=by,
+        )
         events = [
             AdverseEvent.objects.create(
                 session=check_in.session,
@@ -105,6 +114,15 @@ def answer_check_in(
             )
             for raised in checkins.evaluate(days, answers)
         ]
+        for event in events:
+            audit.record(
+                audit.CREATE,
+                "adverse_event",
+                event.pk,
+                client_id=by.pk,
+                clinic_id=check_in.session.clinic_id,
+                user=by,
+            )
     return check_in, events
 
 
@@ -127,6 +145,14 @@ def rate_session(
                 "comment": text,
                 "rated_at": timezone.now(),
             },
+        )
+        audit.record(
+            audit.UPDATE,
+            "session_rating",
+            session.pk,
+            client_id=by.pk,
+            clinic_id=session.clinic_id,
+            user=by,
         )
     return rating
 
@@ -152,6 +178,14 @@ def record_score(
             .filter(session=session, scale=scale)
             .first()
         )
+        audit.record(
+            audit.UPDATE,
+            "session_grades",
+            session.pk,
+            client_id=session.client_id,
+            clinic_id=session.clinic_id,
+            user=by,
+        )
         if earlier is None:
             return OutcomeScore.objects.create(
                 session=session,
@@ -174,14 +208,23 @@ def raise_adverse_event(
     *, by: User, session_id: int, kind: str, description: object
 ) -> AdverseEvent:
     """An adverse event the clinic raises itself (a call from the client, something seen)."""
-    session_for(by, session_id)
+    _, session = session_for(by, session_id)
     if kind not in checkins.KINDS:
         raise ApiError(422, "invalid", "Choose what kind of event this is.", "kind")
     text = _text(description, "description", "description of what happened", required=True)
     with transaction.atomic():
-        return AdverseEvent.objects.create(
+        event = AdverseEvent.objects.create(
             session_id=session_id, kind=kind, description=text, raised_by=by
         )
+        audit.record(
+            audit.CREATE,
+            "adverse_event",
+            event.pk,
+            client_id=session.client_id,
+            clinic_id=session.clinic_id,
+            user=by,
+        )
+        return event
 
 
 def _stamp(by: User, event: AdverseEvent, text: str) -> str:
@@ -200,6 +243,14 @@ def add_follow_up(*, by: User, event_id: int, note: object) -> AdverseEvent:
         line = _stamp(by, event, text)
         locked.follow_up = f"{locked.follow_up}\n{line}" if locked.follow_up else line
         locked.save(update_fields=["follow_up"])
+        audit.record(
+            audit.UPDATE,
+            "adverse_event",
+            event.pk,
+            client_id=event.session.client_id,
+            clinic_id=event.session.clinic_id,
+            user=by,
+        )
     return locked
 
 
@@ -214,5 +265,13 @@ def close_adverse_event(*, by: User, event_id: int, outcome: object) -> AdverseE
         locked.status = AdverseEvent.Status.CLOSED
         locked.outcome, locked.closed_by, locked.closed_at = text, by, timezone.now()
         locked.save(update_fields=["status", "outcome", "closed_by", "closed_at"])
+        audit.record(
+            audit.UPDATE,
+            "adverse_event",
+            event.pk,
+            client_id=event.session.client_id,
+            clinic_id=event.session.clinic_id,
+            user=by,
+        )
     locked.session = event.session
     return locked

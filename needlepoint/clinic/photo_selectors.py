@@ -14,7 +14,7 @@ from needlepoint.directory.models import Clinic
 from needlepoint.screening.choices import AREA_LABELS, AREAS
 
 from .models import ConsentForm, Photo, TreatmentSession
-from .record_selectors import consent_status, member_clinic
+from .record_selectors import consent_status, member_clinic, own_or_chart_record
 from .selectors import CLINIC_ROLES, Chart, chart_for
 
 STAGE_ORDER: dict[str, int] = {Photo.Stage.BEFORE: 0, Photo.Stage.AFTER: 1}
@@ -24,14 +24,7 @@ def photo_for(user: User, photo_id: int) -> Photo:
     """The one access check for a photo: the client it shows, or clinic staff who may read the
     client's chart at the photo's clinic. Everyone else gets 404."""
     photo = Photo.objects.select_related("session").filter(pk=photo_id).first()
-    if photo is None or not user.is_authenticated:
-        raise Http404("No such photo.")
-    if photo.client_id == user.pk:
-        return photo
-    chart = chart_for(user, photo.client_id)
-    if photo.clinic_id not in chart.clinic_ids:
-        raise Http404("No such photo.")
-    return photo
+    return own_or_chart_record(user, "photo", photo)
 
 
 def in_course_order(photos: list[Photo]) -> list[Photo]:

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from needlepoint.accounts import audit
 from needlepoint.accounts.models import User
 from needlepoint.directory.models import private_storage
 from needlepoint.errors import ApiError
@@ -65,6 +66,14 @@ def upload_photos(
                         size_bytes=len(image.data),
                         sha256=image.sha256,
                     )
+                )
+                audit.record(
+                    audit.CREATE,
+                    "photo",
+                    photos[-1].pk,
+                    client_id=session.client_id,
+                    clinic_id=session.clinic_id,
+                    user=by,
                 )
     except BaseException:
         for name in written:

@@ -3,12 +3,13 @@ or their clinic's staff), a signing page (the client of the appointment, or its 
 on their own device), a session (the chart's access), a clinic's inventory (its managers)."""
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from needlepoint.accounts import audit
 from needlepoint.accounts.models import Role, User
 from needlepoint.accounts.selectors import member_clinic_ids
 from needlepoint.directory.models import Clinic
@@ -104,12 +105,50 @@ def signing_for(user: User, appointment_id: int) -> Signing:
     if appointment is None or not user.is_authenticated:
         raise Http404("No such appointment.")
     clinic_id = appointment.practitioner.clinic_id
-    if appointment.client_id == user.pk:
-        return Signing(appointment, appointment.client, clinic_id, None)
-    chart = chart_for(user, appointment.client_id)  # 404 for anyone not on the chart
-    if clinic_id not in chart.clinic_ids:
-        raise Http404("No such appointment.")
-    return Signing(appointment, appointment.client, clinic_id, user)
+    client_id = appointment.client_id
+    if client_id != user.pk and clinic_id not in chart_for(user, client_id).clinic_ids:
+        raise Http404("No such appointment.")  # chart_for: 404 for anyone not on the chart
+    audit.record(
+        audit.READ,
+        "appointment",
+        appointment.pk,
+        client_id=client_id,
+        clinic_id=clinic_id,
+        user=user,
+    )
+    witness = None if client_id == user.pk else user
+    return Signing(appointment, appointment.client, clinic_id, witness)
+
+
+class ClientRecord(Protocol):
+    pk: int
+    client_id: int
+    clinic_id: int
+
+
+R = TypeVar("R", bound=ClientRecord)
+
+
+def own_or_chart_record(user: User, kind: str, record: R | None) -> R:
+    """The one rule for a record both sides see: the client it belongs to, or staff who may
+    read the client's chart at the record's clinic; 404 for everyone else. The read is
+    audited."""
+    if record is None or not user.is_authenticated:
+        raise Http404(f"No such {kind}.")
+    if (
+        record.client_id != user.pk
+        and record.clinic_id not in chart_for(user, record.client_id).clinic_ids
+    ):
+        raise Http404(f"No such {kind}.")
+    audit.record(
+        audit.READ,
+        kind,
+        record.pk,
+        client_id=record.client_id,
+        clinic_id=record.clinic_id,
+        user=user,
+    )
+    return record
 
 
 def consent_for(user: User, consent_id: int) -> SignedConsent:
@@ -118,14 +157,7 @@ def consent_for(user: User, consent_id: int) -> SignedConsent:
         .filter(pk=consent_id)
         .first()
     )
-    if consent is None or not user.is_authenticated:
-        raise Http404("No such consent.")
-    if consent.client_id == user.pk:
-        return consent
-    chart = chart_for(user, consent.client_id)
-    if consent.clinic_id not in chart.clinic_ids:
-        raise Http404("No such consent.")
-    return consent
+    return own_or_chart_record(user, "consent", consent)
 
 
 def form_versions(clinic_id: int) -> dict[str, list[ConsentForm]]:
@@ -209,6 +241,14 @@ def session_for(user: User, session_id: int) -> tuple[Chart, TreatmentSession]:
     chart = chart_for(user, session.client_id)
     if session.clinic_id not in chart.clinic_ids:
         raise Http404("No such session.")
+    audit.record(
+        audit.READ,
+        "session",
+        session.pk,
+        client_id=session.client_id,
+        clinic_id=session.clinic_id,
+        user=user,
+    )
     return chart, session
 
 
@@ -352,4 +392,6 @@ def lot_of(clinic_id: int, lot_id: int) -> CartridgeLot:
     lot = CartridgeLot.objects.filter(pk=lot_id, clinic_id=clinic_id).with_used().first()
     if lot is None:
         raise Http404("No such lot.")
+    # The lot's page, CSV and API list every client it touched: a read of health data.
+    audit.record(audit.READ, "lot_sessions", lot.pk, client_id=None, clinic_id=clinic_id)
     return lot

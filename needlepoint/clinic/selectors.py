@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 
+from needlepoint.accounts import audit
+from needlepoint.accounts.audit_selectors import granted_clinic_ids
 from needlepoint.accounts.models import Role, User
 from needlepoint.accounts.selectors import member_clinic_ids
 from needlepoint.scheduling.models import Appointment
@@ -25,12 +27,16 @@ class Chart:
 
 
 def chart_clinic_ids(user: User, client_id: int) -> frozenset[int]:
-    """The clinics where `user` is a practitioner or manager and the client has booked."""
-    if not user.is_authenticated or user.role not in CLINIC_ROLES:
+    """The clinics where `user` is a practitioner or manager and the client has booked; for
+    platform staff, those whose grant lets them read this chart, in a GET only (read-only)."""
+    if not user.is_authenticated or user.role not in (*CLINIC_ROLES, Role.STAFF):
         return frozenset()
     if not 0 < client_id < MAX_ID:  # beyond any row, and beyond what SQLite can compare
         return frozenset()
-    mine = set(member_clinic_ids(user, roles=CLINIC_ROLES))
+    if user.role == Role.STAFF:
+        mine = granted_clinic_ids(user, client_id) if audit.is_safe_request() else set()
+    else:
+        mine = set(member_clinic_ids(user, roles=CLINIC_ROLES))
     booked = Appointment.objects.filter(
         Q(client_id=client_id), Q(practitioner__clinic_id__in=mine)
     ).values_list("practitioner__clinic_id", flat=True)
@@ -42,6 +48,10 @@ def chart_for(user: User, client_id: int) -> Chart:
     client = User.objects.filter(pk=client_id, role=Role.CLIENT).first()
     if not clinic_ids or client is None:
         raise Http404("No such client.")
+    for clinic_id in sorted(clinic_ids):
+        audit.record(
+            audit.READ, "chart", client_id, client_id=client_id, clinic_id=clinic_id, user=user
+        )
     appointments = list(
         Appointment.objects.filter(client_id=client_id, practitioner__clinic_id__in=clinic_ids)
         .select_related(
@@ -69,4 +79,8 @@ def chart_screening(user: User, client_id: int, screening_id: int) -> tuple[Char
     record = next((s for s in chart.screenings if s.pk == screening_id), None)
     if record is None:
         raise Http404("No such screening.")
+    for clinic_id in sorted(chart.clinic_ids):
+        audit.record(
+            audit.READ, "screening", record.pk, client_id=client_id, clinic_id=clinic_id, user=user
+        )
     return chart, record

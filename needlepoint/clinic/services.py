@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from needlepoint.accounts import audit
 from needlepoint.accounts.models import User
 from needlepoint.errors import ApiError
 
@@ -215,6 +216,9 @@ def chart_session(
     for row in rows:
         row.session = session
     SessionArea.objects.bulk_create(rows)
+    audit.record(
+        audit.CREATE, "session", session.pk, client_id=client_id, clinic_id=clinic_id, user=by
+    )
     return session
 
 
@@ -252,6 +256,14 @@ def sign_session(*, by: User, session_id: int) -> TreatmentSession:
         session.signed_at = timezone.now()
         session.save(update_fields=["signed_by", "signed_at"])
         followup_services.on_session_signed(session)  # its check-ins, sent after commit
+        audit.record(
+            audit.UPDATE,
+            "session",
+            session.pk,
+            client_id=session.client_id,
+            clinic_id=session.clinic_id,
+            user=by,
+        )
     return session
 
 
@@ -304,6 +316,14 @@ def amend_session(
             kept.append({"field": name, "before": before, "after": after})
     if not kept:
         raise ApiError(422, "unchanged", "Nothing differs from the record as it reads now.")
+    audit.record(
+        audit.UPDATE,
+        "session",
+        session.pk,
+        client_id=session.client_id,
+        clinic_id=session.clinic_id,
+        user=by,
+    )
     return Amendment.objects.create(session=session, author=by, reason=reason, changes=kept)
 
 

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import consent_views, followup_views, inventory_views, photo_views, session_views, views
+from . import (
+    audit_views,
+    consent_views,
+    followup_views,
+    grant_views,
+    inventory_views,
+    photo_views,
+    privacy_views,
+    session_views,
+    views,
+)
 
 app_name = "clinic"
 urlpatterns = [
@@ -16,6 +26,8 @@ urlpatterns = [
         name="reviewed",
     ),
     # --- consent, treatment sessions, inventory and recalls ---
+    path("me/data/", privacy_views.my_data, name="my-data"),
+    path("me/data/export.json", privacy_views.export, name="my-data-export"),
     path(
         "clinic/appointments/<id:appointment_id>/consent/<str:kind>/",
         consent_views.sign,
@@ -100,5 +112,14 @@ urlpatterns = [
         "clinic/adverse-events/<id:event_id>/close/",
         followup_views.close_adverse_event,
         name="close-adverse-event",
+    ),
+    # --- audit trail and staff grants ---
+    path("clinic/<id:clinic_id>/audit/", audit_views.trail, name="audit"),
+    path("clinic/<id:clinic_id>/audit.csv", audit_views.trail_csv, name="audit-csv"),
+    path("clinic/<id:clinic_id>/grants/", grant_views.grants, name="grants"),
+    path(
+        "clinic/<id:clinic_id>/grants/<id:grant_id>/revoke/",
+        grant_views.revoke,
+        name="grant-revoke",
     ),
 ]

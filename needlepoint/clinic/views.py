@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from needlepoint.accounts import audit_selectors
 from needlepoint.accounts.models import Role
 from needlepoint.accounts.selectors import member_clinic_ids
 from needlepoint.errors import ApiError
@@ -46,6 +47,7 @@ def _render_chart(
         "record": record_selectors.record_for(user, found),
         "photos": photo_selectors.photos_on_chart(user, found),
         "followup": followup_selectors.followup_on_chart(user, found),
+        "chart_audit": audit_selectors.chart_viewers(user, client_id, found.clinic_ids),
     }
     return render(request, "clinic/chart.html", context, status=error.status if error else 200)
 

@@ -446,7 +446,7 @@ def ensure_staff() -> User:
 
 def ensure_demo_accounts() -> list[DemoAccount]:
     """Create the four demo sign-ins if missing and tie the clinic ones to a Leeds clinic."""
-    ensure_staff()
+    staff = ensure_staff()
     _ensure_user("client@demo.test", Role.CLIENT, "Casey Client (demo)")
     pro = _ensure_user("practitioner@demo.test", Role.PRACTITIONER, "")
     manager = _ensure_user("manager@demo.test", Role.MANAGER, "Morgan Manager (demo)")
@@ -475,6 +475,23 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             )
         pro_can = f"is {linked.full_name} at {linked.clinic.name}, Leeds"
         manager_can = f"manages {linked.clinic.name}, Leeds"
+    # The clinic roles sign in with a second factor. Demo only: one fixed, published secret
+    # (printed at start) so that a visitor can add it to an authenticator app, or run
+    # `needlepoint demo_otp EMAIL`. Real accounts enrol with a random secret of their own.
+    from needlepoint.accounts.models import TOTPDevice
+
+    demo_secret = "NEEDLEPOINTDEMOONLY2FA7QRSTUVWXY"  # base32; demo only, never for real use
+    now = timezone.now()
+    User.objects.filter(email__endswith="@demo.test", email_verified_at__isnull=True).update(
+        email_verified_at=now
+    )
+    for user in (pro, manager, staff):
+        device, created = TOTPDevice.objects.get_or_create(
+            user=user, defaults={"secret": demo_secret, "confirmed_at": now}
+        )
+        if not created and (device.secret != demo_secret or device.confirmed_at is None):
+            device.secret, device.confirmed_at, device.last_used_step = demo_secret, now, None
+            device.save()
     return [
         DemoAccount(Role.CLIENT, "client@demo.test", "/search/: find and view practitioners"),
         DemoAccount(Role.PRACTITIONER, pro.email, pro_can),

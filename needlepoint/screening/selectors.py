@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from needlepoint.accounts import audit
 from needlepoint.accounts.models import User
 
 from . import clearance, plans, questions
@@ -18,6 +19,7 @@ def screening_for(user: User, screening_id: int) -> ScreeningRecord:
     record = ScreeningRecord.objects.filter(pk=screening_id, client_id=user.pk).first()
     if record is None or not user.is_authenticated:
         raise Http404("No such screening.")
+    audit.record(audit.READ, "screening", record.pk, client_id=user.pk, clinic_id=None, user=user)
     return record
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from needlepoint.accounts import audit
 from needlepoint.accounts.models import Role, User
 from needlepoint.accounts.selectors import member_clinic_ids
 from needlepoint.errors import ApiError
@@ -40,6 +41,9 @@ def screen(
             result=screening.as_json(),
             defer_until=screening.defer_until,
             bookable_from=screening.bookable_from,
+        )
+        audit.record(
+            audit.CREATE, "screening", record.pk, client_id=client.pk, clinic_id=None, user=client
         )
         screening_recorded.send(sender=ScreeningRecord, record=record, previous=previous)
     return screening, record
@@ -76,6 +80,15 @@ def override_screening(
             )
         if ScreeningOverride.objects.filter(screening=screening, clinic_id=clinic_id).exists():
             raise ApiError(409, "already_overridden", "This screening is already overridden.")
-        return ScreeningOverride.objects.create(
+        override = ScreeningOverride.objects.create(
             screening=screening, clinic_id=clinic_id, practitioner=by, reason=reason
         )
+        audit.record(
+            audit.CREATE,
+            "screening_override",
+            override.pk,
+            client_id=screening.client_id,
+            clinic_id=clinic_id,
+            user=by,
+        )
+        return override

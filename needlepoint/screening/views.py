@@ -5,7 +5,7 @@ import json
 from typing import Any, cast
 from urllib.parse import urlencode
 
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from needlepoint.accounts.models import User
-from needlepoint.accounts.services import register_client
+from needlepoint.accounts.services import check_password_only, register_client
 from needlepoint.errors import ApiError
 
 from . import options, questions, selectors, services, wording
@@ -96,12 +96,8 @@ def _account(request: HttpRequest, data: dict[str, Any]) -> User:
         return register_client(
             email=data["email"], password=data["password"], full_name=data["full_name"]
         )
-    user = authenticate(request, username=data["email"].strip().lower(), password=data["password"])
-    if not isinstance(user, User):
-        raise ApiError(
-            401, "invalid_credentials", "That email and password do not match.", "password"
-        )
-    return user
+    # Locked, throttled and refused for accounts that owe a second factor, like the login page.
+    return check_password_only(request=request, email=data["email"], password=data["password"])
 
 
 @login_required

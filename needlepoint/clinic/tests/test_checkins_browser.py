@@ -4,6 +4,7 @@ an outcome (refused without one)."""
 
 import pytest
 
+from needlepoint.accounts.tests.helpers import sign_in_in_browser
 from needlepoint.clinic.followup_services import on_session_signed
 from needlepoint.clinic.models import AdverseEvent, CheckIn, OutcomeScore
 
@@ -13,11 +14,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def sign_in(page, base_url: str, email: str, next_path: str) -> None:
-    page.goto(f"{base_url}/accounts/login/?next={next_path}")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    sign_in_in_browser(page, base_url, email, PASSWORD, next_path)
 
 
 def test_a_client_answers_still_red_on_day_3_and_the_clinic_follows_it_up(

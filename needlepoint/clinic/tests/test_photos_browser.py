@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFilter
 
+from needlepoint.accounts.tests.helpers import sign_in_in_browser
 from needlepoint.clinic.models import Photo
 
 from .factories import PASSWORD, charted_session, make_setting
@@ -38,11 +39,7 @@ def skin(marks: int, seed: int) -> bytes:
 
 
 def sign_in(page, base_url: str, email: str, next_path: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base_url}/accounts/login/?next={next_path}")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    sign_in_in_browser(page, base_url, email, PASSWORD, next_path)
 
 
 def upload(page, stage: str, name: str, data: bytes) -> None:  # type: ignore[no-untyped-def]

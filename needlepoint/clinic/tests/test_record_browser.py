@@ -4,6 +4,8 @@ manager recalls the lot and sees who it touched."""
 
 import pytest
 
+from needlepoint.accounts.tests.helpers import sign_in_in_browser
+
 from ..models import SignedConsent, TreatmentSession
 from .factories import PASSWORD, make_setting
 
@@ -11,11 +13,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def sign_in(page, base_url: str, email: str, next_path: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base_url}/accounts/login/?next={next_path}")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    sign_in_in_browser(page, base_url, email, PASSWORD, next_path)
 
 
 def draw_signature(page) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from needlepoint.accounts.tests.helpers import sign_in_in_browser
 from needlepoint.scheduling.models import Course, TimeOff
 
 from .factories import LONDON, bookable, client_user, local
@@ -17,11 +18,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def sign_in(page, base_url: str, email: str, next_path: str) -> None:
-    page.goto(f"{base_url}/accounts/login/?next={next_path}")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    sign_in_in_browser(page, base_url, email, PASSWORD, next_path)
 
 
 def next_clock_change(zone: ZoneInfo, after: dt.date) -> dt.date:
