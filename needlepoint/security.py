@@ -116,13 +116,16 @@ def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     return response
 
 
-# A JSON escape of a UTF-16 surrogate; json.loads turns a lone one into a str that cannot be
-# encoded, and the first encode() deep inside a view (a password hasher) fails with a 500.
-SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# A JSON escape of a UTF-16 surrogate or of NUL. json.loads turns a lone surrogate into a str
+# that cannot be encoded (the first encode() deep inside a view, a password hasher, fails with a
+# 500), and PostgreSQL refuses NUL in any text column: neither is text anyone meant.
+SURROGATE_ESCAPE = re.compile(rb"\\u([dD][89a-fA-F][0-9a-fA-F]{2}|0000)")
 
 
 def has_lone_surrogate(value: object) -> bool:
     if isinstance(value, str):
+        if "\x00" in value:
+            return True
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
@@ -136,8 +139,14 @@ def has_lone_surrogate(value: object) -> bool:
 
 
 def unencodable_json(request: HttpRequest) -> HttpResponse | None:
-    """400 for a JSON body with a lone surrogate (never text anyone meant); only bodies that
-    contain a surrogate escape at all are parsed here."""
+    """400 for a JSON body with a lone surrogate or NUL (never text anyone meant), and for a
+    NUL in a query or form field; only JSON bodies with such an escape are parsed here."""
+    fields = [*request.GET.lists()]
+    if request.method == "POST" and request.content_type != "application/json":
+        fields += [*request.POST.lists()]
+    if any("\x00" in key or any("\x00" in v for v in values) for key, values in fields):
+        message = "The request contains a NUL character, which is not text."
+        return JsonResponse(error_body("invalid_text", message), status=400)
     if request.content_type != "application/json" or request.method in ("GET", "HEAD"):
         return None
     body = request.body

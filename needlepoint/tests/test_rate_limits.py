@@ -2,6 +2,7 @@
 answer is 429 with the contract's error body and a Retry-After header."""
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
@@ -11,6 +12,14 @@ from needlepoint.scheduling.tests.factories import bearer, bookable, client_user
 from needlepoint.security import Limit
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def one_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every request of a test falls in the same fixed window: a slow run must not cross a
+    window's end and see its count start again."""
+    frozen = SimpleNamespace(time=lambda: 1_800_000_000.0)
+    monkeypatch.setattr("needlepoint.security.time", frozen)  # this module's clock only
 
 
 @pytest.fixture(autouse=True)
