@@ -146,6 +146,8 @@ def unencodable_json(request: HttpRequest) -> HttpResponse | None:
         fields += [*request.POST.lists()]
     if any("\x00" in key or any("\x00" in v for v in values) for key, values in fields):
         message = "The request contains a NUL character, which is not text."
+        if not request.path.startswith("/api/"):
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return JsonResponse(error_body("invalid_text", message), status=400)
     if request.content_type != "application/json" or request.method in ("GET", "HEAD"):
         return None

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "needlepoint.screening",
     "needlepoint.scheduling",
     "needlepoint.clinic",
+    "needlepoint.interop",
     "needlepoint.web",
 ]
 

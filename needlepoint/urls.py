@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("needlepoint.screening.urls")),
     path("", include("needlepoint.scheduling.urls")),
     path("", include("needlepoint.clinic.urls")),
+    path("", include("needlepoint.interop.urls")),
     path("accounts/", include("needlepoint.accounts.urls")),
     # The admin's own login would skip the second factor and the lockout: ours serves it.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

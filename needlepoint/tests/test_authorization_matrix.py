@@ -9,10 +9,11 @@ gets: 404 for anyone who may not see the object, and the owner's own answer to a
 nothing in it (a page re-shown with its errors, 400, or 422 from the API).
 """
 
+import importlib
 import json
+import pkgutil
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
@@ -22,55 +23,31 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from needlepoint.api import api
+from needlepoint.interop import tests as interop_tests
 from needlepoint.scheduling.tests.factories import local
 
 from .matrix_cast import ROLES, Cast, make_cast
+from .matrix_rows import (
+    API_SIGNED_IN,
+    CLIENT_AND_CLINIC_X,
+    CLIENT_ONLY,
+    CLINIC_X,
+    LOGIN,
+    MANAGER_X,
+    MOVED,
+    NOT_ALLOWED,
+    POST_ONLY,
+    PUBLIC,
+    SIGNED_IN,
+    Operation,
+    Outcome,
+    Page,
+    Row,
+    every,
+    row,
+)
 
 pytestmark = pytest.mark.django_db
-
-LOGIN = "login"  # 302 to the sign-in page, with ?next=
-MOVED = "302"  # 302 anywhere else: a write done, or a step of a flow
-Outcome = int | str
-Row = tuple[Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]
-
-
-def row(*outcomes: Outcome) -> Row:
-    assert len(outcomes) == len(ROLES)
-    return outcomes  # type: ignore[return-value]
-
-
-def every(outcome: Outcome) -> Row:
-    return row(*[outcome] * len(ROLES))
-
-
-@dataclass(frozen=True)
-class Page:
-    url: Callable[[Cast], str]
-    get: Row
-    post: Row  # an empty form, unless `data`
-    data: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class Operation:
-    url: Callable[[Cast], str]
-    expected: Row
-    body: Callable[[Cast], object] | None = None  # JSON for writes; `{}` when None
-
-
-# Order of every row: anonymous, client_a, client_b, practitioner_x, practitioner_y,
-# manager_x, staff.
-
-# Rows used often.
-PUBLIC = every(200)
-SIGNED_IN = row(LOGIN, 200, 200, 200, 200, 200, 200)
-CLIENT_ONLY = row(LOGIN, 200, 404, 404, 404, 404, 404)
-CLINIC_X = row(LOGIN, 404, 404, 200, 404, 200, 404)  # the client's clinic team
-CLIENT_AND_CLINIC_X = row(LOGIN, 200, 404, 200, 404, 200, 404)
-MANAGER_X = row(LOGIN, 404, 404, 404, 404, 200, 404)
-POST_ONLY = row(LOGIN, 405, 405, 405, 405, 405, 405)  # sign-in first, then "POST only"
-NOT_ALLOWED = every(405)
-API_SIGNED_IN = row(401, 200, 200, 200, 200, 200, 200)
 
 
 def soon(c: Cast) -> str:
@@ -349,6 +326,22 @@ PAGES: dict[str, Page] = {
     "api:openapi-view": Page(lambda c: "/api/v1/docs", PUBLIC, PUBLIC),
     "api:api-root": Page(lambda c: "/api/v1/", every(404), every(404)),
 }
+
+
+def declared_pages() -> dict[str, Page]:
+    """Rows that apps declare beside their own tests, in `<app>/tests/matrix_*.py` (each with a
+    `PAGES` dict), so that parts built apart never edit one file."""
+    found: dict[str, Page] = {}
+    for module_info in pkgutil.iter_modules(interop_tests.__path__):
+        if module_info.name.startswith("matrix_"):
+            module = importlib.import_module(f"{interop_tests.__name__}.{module_info.name}")
+            overlap = set(found) & set(module.PAGES)
+            assert not overlap, f"declared twice: {sorted(overlap)}"
+            found.update(module.PAGES)
+    return found
+
+
+PAGES.update(declared_pages())
 
 
 def api_booking(c: Cast) -> dict[str, object]:

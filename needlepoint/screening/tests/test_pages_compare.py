@@ -83,7 +83,7 @@ def test_without_choices_the_page_asks_for_them(client: Client) -> None:
         ("concern=scars&skin_type=VII", "Choose a skin type from I to VI."),
         ("concern=scars&skin_type=III&market=ZZ", "We have indicative prices for: US."),
         ("concern=scars", "This field is required."),
-        ("skin_type=%00&concern=%F0", "Choose"),
+        ("skin_type=%F0&concern=%F0", "Choose"),
     ],
 )
 def test_bad_choices_are_named_at_their_field(client: Client, query: str, message: str) -> None:
@@ -92,3 +92,10 @@ def test_bad_choices_are_named_at_their_field(client: Client, query: str, messag
     assert message in text(response)
     assert "We can't compare with those choices" in text(response)
     assert 'id="comparison"' not in response.content.decode()
+
+
+def test_a_nul_in_the_query_is_refused_in_plain_words(client: Client) -> None:
+    response = client.get("/screening/options/?skin_type=%00&concern=scars")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "NUL character" in response.content.decode()
