@@ -56,6 +56,11 @@ RULES = (
     Rule("search", "GET", "/search/", "ip", needs_query=True),
     Rule("booking", "POST", "/api/v1/bookings", "ip"),
     Rule("booking_user", "POST", "/api/v1/bookings", "user"),
+    # Each of these sends an e-mail: a limit keeps the site from being used to flood inboxes
+    # and to enumerate accounts by brute force.
+    Rule("account_mail", "POST", "/accounts/signup/", "ip"),
+    Rule("account_mail", "POST", "/accounts/password/reset/", "ip"),
+    Rule("account_mail", "POST", "/accounts/verify/resend/", "ip"),
 )
 
 

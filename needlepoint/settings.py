@@ -160,6 +160,32 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 # Uploaded evidence and photos are health or identity data: kept outside any public path and
 # served only through access-checked views.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Where they are kept (directory.models.private_storage): PRIVATE_MEDIA_ROOT on this machine's
+# disk by default; a private bucket of an S3-compatible service when AWS_STORAGE_BUCKET_NAME is
+# set (AWS_S3_ENDPOINT_URL for a service other than AWS). The key pair comes only from the
+# environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), read by boto3 itself, never from
+# here. No object gets a public ACL; the pages serve the files through their access checks.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+PRIVATE_STORAGE: dict[str, object] = {"BACKEND": "needlepoint.directory.models.PrivateStorage"}
+if AWS_STORAGE_BUCKET_NAME:
+    PRIVATE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "location": env_str("AWS_LOCATION", "private"),
+            "default_acl": None,  # the bucket's own: private (and no ACL header to refuse)
+            "file_overwrite": False,
+            "querystring_auth": True,  # any URL made is signed and expires in 5 minutes
+            "querystring_expire": 300,
+        },
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
+}
 # How long a client's clinical records outlive an erasure request: Toronto Public Health asks
 # for 3 years (CLINICAL-FACTS §7); set your jurisdiction's figure.
 CLINICAL_RECORD_RETENTION_DAYS = int(env_str("CLINICAL_RECORD_RETENTION_DAYS", "1096"))
@@ -261,12 +287,14 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Rate limits, COUNT/SECONDS per client IP (search, booking) and per user (booking_user);
+# Rate limits, COUNT/SECONDS per client IP (search, booking, account_mail: sign-up, password
+# reset and verification e-mails) and per user (booking_user);
 # empty turns one off. RATE_LIMIT_TRUSTED_PROXIES: how many proxies append to X-Forwarded-For.
 RATE_LIMITS = {
     "search": env_str("RATE_LIMIT_SEARCH", "300/60"),
     "booking": env_str("RATE_LIMIT_BOOKING", "120/60"),
     "booking_user": env_str("RATE_LIMIT_BOOKING_USER", "30/60"),
+    "account_mail": env_str("RATE_LIMIT_ACCOUNT_MAIL", "20/3600"),
 }
 RATE_LIMIT_CACHE = "default"
 RATE_LIMIT_TRUSTED_PROXIES = int(env_str("RATE_LIMIT_TRUSTED_PROXIES", "0"))

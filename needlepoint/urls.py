@@ -9,6 +9,8 @@ from .converters import IdConverter
 
 register_converter(IdConverter, "id")
 
+handler404 = "needlepoint.web.views.not_found"
+
 urlpatterns = [
     path("", include("needlepoint.web.urls")),
     path("", include("needlepoint.directory.urls")),

@@ -2,6 +2,7 @@
 the second factor (TOTP and recovery codes) and its enrolment."""
 
 import datetime as dt
+import hashlib
 import math
 import time
 from dataclasses import dataclass
@@ -65,11 +66,14 @@ def _minutes_until(moment: float) -> int:
 
 
 def _address_key(address: str) -> str:
-    return f"signin:address:{address}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"signin:address:{digest}"
 
 
 def _email_key(email: str) -> str:
-    return f"signin:email:{email}"
+    # Hashed: an address is personal data, and any text may arrive in the field.
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    return f"signin:email:{digest}"
 
 
 def _count(key: str, window_seconds: int) -> int:
@@ -195,7 +199,7 @@ def replace_recovery_codes(*, user: User) -> list[str]:
 def confirm_device(*, user: User, secret: str, code: str) -> list[str]:
     """Enrols the authenticator holding `secret` once `code` proves it, and returns the first
     recovery codes. Refused (SignInRefused "bad_code") when the code does not match or the user
-    already has a confirmed device (replacing one is done by staff in the admin)."""
+    already has a confirmed device (remove_device first, or staff reset it in the admin)."""
     if confirmed_device(user) is not None:
         raise SignInRefused("bad_code")
     step = mfa.matching_step(secret, code, at=time.time(), last_used_step=None)
@@ -206,6 +210,16 @@ def confirm_device(*, user: User, secret: str, code: str) -> list[str]:
         defaults={"secret": secret, "confirmed_at": timezone.now(), "last_used_step": step},
     )
     return replace_recovery_codes(user=user)
+
+
+@transaction.atomic
+def remove_device(*, request: HttpRequest | None, user: User, code: str) -> None:
+    """Removes the authenticator and its recovery codes once a current code (or a recovery
+    code) proves the user holds it. A clinic role then has to enrol a new one before anything
+    else (moving to a new phone); a client has turned the second factor off."""
+    check_second_factor(request=request, user=user, code=code)
+    TOTPDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
 
 
 def session_seconds(user: User) -> int | None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("security/", views.security, name="security"),
     path("mfa/setup/", views.mfa_enrol, name="mfa-enrol"),
     path("mfa/recovery-codes/", views.recovery_codes, name="recovery-codes"),
+    path("mfa/remove/", views.mfa_remove, name="mfa-remove"),
     path("password/reset/", views.password_reset, name="password-reset"),
     path("password/reset/sent/", views.password_reset_done, name="password-reset-done"),
     path(

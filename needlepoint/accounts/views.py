@@ -244,6 +244,29 @@ def security(request: HttpRequest) -> HttpResponse:
 @login_required
 @sensitive_post_parameters("code")
 @never_cache
+def mfa_remove(request: HttpRequest) -> HttpResponse:
+    """Removes the authenticator, proven with a current code. A clinic role goes straight on to
+    enrol the new one; should they leave, their next sign-in will not finish without it."""
+    user = signed_in(request)
+    form = CodeForm(request.POST)
+    if auth_services.confirmed_device(user) is None or not form.is_valid():
+        return redirect("accounts:security")
+    try:
+        auth_services.remove_device(request=request, user=user, code=form.cleaned_data["code"])
+    except SignInRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("accounts:security")
+    if auth_services.mfa_required(user):
+        messages.info(request, "Scan the new code with the app on your new phone.")
+        return redirect("accounts:mfa-enrol")
+    messages.success(request, "Two-factor authentication is off.")
+    return redirect("accounts:security")
+
+
+@require_POST
+@login_required
+@sensitive_post_parameters("code")
+@never_cache
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes (every earlier one stops working), proven with a current code."""
     user = signed_in(request)

@@ -50,6 +50,12 @@ from .matrix_rows import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings) -> None:  # type: ignore[no-untyped-def]
+    """Seven roles post to every form: rate limits (tested on their own) would answer 429."""
+    settings.RATE_LIMITS = {}
+
+
 def soon(c: Cast) -> str:
     return urlencode({"start": local(5, 11).isoformat()})
 
@@ -308,6 +314,9 @@ PAGES: dict[str, Page] = {
     ),
     "accounts:recovery-codes": Page(
         lambda c: "/accounts/mfa/recovery-codes/", NOT_ALLOWED, row(LOGIN, *[MOVED] * 6)
+    ),
+    "accounts:mfa-remove": Page(
+        lambda c: "/accounts/mfa/remove/", NOT_ALLOWED, row(LOGIN, *[MOVED] * 6)
     ),
     "accounts:password-reset": Page(lambda c: "/accounts/password/reset/", PUBLIC, PUBLIC),
     "accounts:password-reset-done": Page(

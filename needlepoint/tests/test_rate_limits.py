@@ -1,11 +1,10 @@
-"""Search and booking are rate-limited per client IP (and booking per user): past the limit the
-answer is 429 with the contract's error body and a Retry-After header."""
+"""Search, booking and the requests that send e-mail (sign-up, password reset, verification)
+are rate-limited per client IP (and booking per user): past the limit the answer is 429 with the
+contract's error body (plain text on pages) and a Retry-After header."""
 
-from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 
 from needlepoint.scheduling.tests.factories import bearer, bookable, client_user, local
@@ -23,11 +22,13 @@ def one_window(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def tight_limits(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    settings.RATE_LIMITS = {"search": "3/60", "booking": "5/60", "booking_user": "2/60"}
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
+def tight_limits(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.RATE_LIMITS = {
+        "search": "3/60",
+        "booking": "5/60",
+        "booking_user": "2/60",
+        "account_mail": "2/3600",
+    }
 
 
 def test_the_search_api_answers_429_with_the_error_body_past_the_limit() -> None:
@@ -112,3 +113,18 @@ def test_a_malformed_limit_fails_loudly(text: str) -> None:
 
     with pytest.raises(ImproperlyConfigured):
         Limit.parse(text)
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/signup/", "/accounts/password/reset/", "/accounts/verify/resend/"]
+)
+def test_requests_that_send_mail_share_one_limit_per_ip(path: str) -> None:
+    browser = Client(REMOTE_ADDR="203.0.113.9")
+    browser.post("/accounts/password/reset/", {"email": "someone@example.test"})
+    browser.post("/accounts/signup/", {})
+    refused = browser.post(path, {"email": "someone@example.test"})
+    assert refused.status_code == 429
+    assert "Too many requests" in refused.content.decode()
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    other = Client(REMOTE_ADDR="203.0.113.10").post(path, {"email": "someone@example.test"})
+    assert other.status_code != 429

@@ -100,3 +100,31 @@ def test_force_login_in_tests_is_not_affected(client: Client) -> None:
     staff = User.objects.create_user("sam@example.test", PASSWORD, role=Role.STAFF)
     client.force_login(staff)
     assert client.get("/accounts/security/").status_code == 200
+
+
+def test_a_practitioner_moving_phone_removes_the_old_authenticator_and_enrols_the_new(
+    client: Client,
+) -> None:
+    user = User.objects.create_user("pat@example.test", PASSWORD, role=Role.PRACTITIONER)
+    device = give_authenticator(user)
+    auth_services.replace_recovery_codes(user=user)
+    client.force_login(user)
+    refused = client.post("/accounts/mfa/remove/", {"code": "000000"}, follow=True)
+    assert "That code is not right" in refused.content.decode()
+    assert TOTPDevice.objects.filter(user=user).exists()
+
+    response = client.post("/accounts/mfa/remove/", {"code": next_code(device)})
+    assert response["Location"] == "/accounts/mfa/setup/"
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not RecoveryCode.objects.filter(user=user).exists()
+    assert "<svg" in client.get("/accounts/mfa/setup/").content.decode()  # a new secret
+
+
+def test_a_client_may_turn_the_second_factor_off_with_a_recovery_code(client: Client) -> None:
+    ada = User.objects.create_user("ada@example.test", PASSWORD, role=Role.CLIENT)
+    give_authenticator(ada)
+    codes = auth_services.replace_recovery_codes(user=ada)
+    client.force_login(ada)
+    response = client.post("/accounts/mfa/remove/", {"code": codes[0]}, follow=True)
+    assert "Two-factor authentication is off" in response.content.decode()
+    assert auth_services.confirmed_device(ada) is None
