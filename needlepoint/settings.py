@@ -165,13 +165,13 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")
 # set (AWS_S3_ENDPOINT_URL for a service other than AWS). The key pair comes only from the
 # environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), read by boto3 itself, never from
 # here. No object gets a public ACL; the pages serve the files through their access checks.
-AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
-PRIVATE_STORAGE: dict[str, object] = {"BACKEND": "needlepoint.directory.models.PrivateStorage"}
-if AWS_STORAGE_BUCKET_NAME:
-    PRIVATE_STORAGE = {
+
+
+def s3_private_storage(bucket: str) -> dict[str, object]:
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "bucket_name": bucket,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
             "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
             "location": env_str("AWS_LOCATION", "private"),
@@ -179,8 +179,17 @@ if AWS_STORAGE_BUCKET_NAME:
             "file_overwrite": False,
             "querystring_auth": True,  # any URL made is signed and expires in 5 minutes
             "querystring_expire": 300,
+            "signature_version": "s3v4",  # SigV2 is refused by newer AWS regions
         },
     }
+
+
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+PRIVATE_STORAGE: dict[str, object] = (
+    s3_private_storage(AWS_STORAGE_BUCKET_NAME)
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "needlepoint.directory.models.PrivateStorage"}
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -240,14 +249,13 @@ NINJA_PAGINATION_PER_PAGE = 50
 AUDIT_RETENTION_DAYS = int(env_str("AUDIT_RETENTION_DAYS", str(6 * 365 + 2)))
 
 # --- Security headers and CSP ---
-# Scripts and styles only from our own static files (no inline script anywhere); style
-# attributes stay allowed (style-src-attr) because the photo comparison sizes its frame with
-# one; map tiles come from OpenStreetMap and Leaflet's CSS uses data: images.
+# Scripts and styles only from our own static files: no inline script, style element or style
+# attribute anywhere (scripts set styles through the DOM, which CSP allows); map tiles come from
+# OpenStreetMap and Leaflet's CSS uses data: images.
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "style-src-attr": ["'unsafe-inline'"],
     "img-src": ["'self'", "data:", "https://tile.openstreetmap.org"],
     "connect-src": ["'self'"],
     "font-src": ["'self'"],
