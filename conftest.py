@@ -37,12 +37,11 @@ REFERENCE_DATA = [
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
+def _empty_cache() -> None:
     """Rate-limit and sign-in counters live in the cache: each test starts with none."""
     from django.core.cache import cache
 
     cache.clear()
-    yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import os
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -28,8 +28,10 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
 
-def private_storage() -> FileSystemStorage:
-    return PrivateStorage()
+def private_storage() -> Storage:
+    """Where identity documents and clinical photos are kept: settings.STORAGES["private"], this
+    machine's disk by default, a private S3-compatible bucket by setting."""
+    return storages["private"]
 
 
 class Concern(models.Model):
@@ -54,6 +56,8 @@ class Clinic(models.Model):
     website = models.URLField(blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the row last changed: FHIR `meta.lastUpdated`, `_lastUpdated` and the feed's `_since`.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     def __str__(self) -> str:
         return self.name
@@ -80,6 +84,7 @@ class Location(models.Model):
     cell = models.IntegerField(db_index=True, editable=False)
     coarse_cell = models.IntegerField(db_index=True, editable=False)
     is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         constraints = [
@@ -131,6 +136,11 @@ class Practitioner(models.Model):
     concerns = models.ManyToManyField(Concern, related_name="practitioners", blank=True)
     locations = models.ManyToManyField(Location, related_name="practitioners")
     is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # When anything their free time is computed from last changed (hours, days off, time off,
+    # appointments, the clinic's booking rules): set by needlepoint/interop/change_tracking.py,
+    # so the SMART Scheduling Links feed's `_since` names exactly the practitioners to re-read.
+    availability_changed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = PractitionerQuerySet.as_manager()
 

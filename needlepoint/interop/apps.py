@@ -5,3 +5,9 @@ class InteropConfig(AppConfig):
     name = "needlepoint.interop"
     label = "interop"
     verbose_name = "Interoperability"
+
+    def ready(self) -> None:
+        from . import change_tracking, erasure
+
+        change_tracking.connect()
+        erasure.connect()

@@ -84,13 +84,15 @@ def requester(request: HttpRequest) -> User | None:
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
-        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
+        holder = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if holder is None:
             raise FhirError(401, "login", "The bearer token is not valid.")
-        request.user = user
-        return user
-    user = request.user
-    return user if isinstance(user, User) and user.is_authenticated else None
+        request.user = holder
+        return holder
+    session_user = request.user
+    if isinstance(session_user, User) and session_user.is_authenticated:
+        return session_user
+    return None
 
 
 def signed_in(request: HttpRequest) -> User:

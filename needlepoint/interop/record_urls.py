@@ -13,6 +13,7 @@ RECORD_TYPES = (
     "Procedure",
     "QuestionnaireResponse",
     "Questionnaire",
+    "Media",
 )
 
 urlpatterns: list[URLPattern] = [
@@ -39,6 +40,7 @@ urlpatterns: list[URLPattern] = [
         views.questionnaire_response,
         name="fhir-questionnaireresponse",
     ),
+    path(f"{R4}/Media/<id:media_id>", views.media, name="fhir-media"),
     path(f"{R4}/Questionnaire", views.questionnaire_search, name="fhir-questionnaire-search"),
     path(
         f"{R4}/Questionnaire/<slug:questionnaire_id>",

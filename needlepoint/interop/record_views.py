@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from needlepoint.accounts import audit
 from needlepoint.accounts.models import Role, User
+from needlepoint.clinic.photo_selectors import photo_for
 from needlepoint.clinic.record_selectors import effective
 
 from . import export, fhir_questionnaire, fhir_record, fhir_search, record_selectors
@@ -72,6 +73,14 @@ def consent(request: HttpRequest, consent_id: int) -> HttpResponse:
 def procedure(request: HttpRequest, procedure_id: int) -> HttpResponse:
     session = record_selectors.procedure_for(signed_in(request), procedure_id)
     return _private(fhir_response(fhir_record.procedure(session, effective(session), REFS)))
+
+
+@fhir_view("GET")
+def media(request: HttpRequest, media_id: int) -> HttpResponse:
+    """A photo's description; its bytes stay behind the photo route's own access check."""
+    photo = photo_for(signed_in(request), media_id)
+    resource = fhir_record.media(photo, url=photo_url(request)(photo.pk), refs=REFS)
+    return _private(fhir_response(resource))
 
 
 @fhir_view("GET")

@@ -45,12 +45,14 @@ def pages(cast: Cast) -> dict[str, list[str]]:
             f"/clinic/appointments/{cast.setting.appointment.pk}/consent/photo/",
             "/me/progress/",
             "/me/appointments/",
+            "/me/data/",
         ],
         "practitioner_x": [
             f"/clinic/clients/{client}/",
             f"/clinic/sessions/{cast.session.pk}/",
             f"/clinic/clients/{client}/photos/cheeks/",
             "/clinic/calendar/",
+            "/me/calendar/",
         ],
     }
 

@@ -40,6 +40,7 @@ PAGES: dict[str, Page] = {
     "interop:fhir-procedure-search": Page(
         lambda c: f"{R4}/Procedure?patient={_patient(c)}", RECORD, NOT_ALLOWED
     ),
+    "interop:fhir-media": Page(lambda c: f"{R4}/Media/{c.photo.pk}", RECORD, NOT_ALLOWED),
     "interop:fhir-questionnaireresponse": Page(
         lambda c: f"{R4}/QuestionnaireResponse/{c.screening.pk}", RECORD, NOT_ALLOWED
     ),

@@ -168,3 +168,17 @@ def test_the_export_costs_the_same_queries_however_long_the_record(cast: Cast) -
             changes=[{"field": "aftercare_given", "before": "", "after": "Sheet 2"}],
         )
     assert queries() == before
+
+
+def test_every_entry_of_the_bundle_can_be_read_back_at_its_full_url(cast: Cast) -> None:
+    """fullUrl is an address, not only a name: each entry answers there, the same resource."""
+    bundle = download(cast)
+    for entry in bundle["entry"]:
+        path = entry["fullUrl"].removeprefix("http://testserver")
+        response = ask(cast, "client_a", path)
+        assert response.status_code == 200, path
+        read = json.loads(response.content)
+        assert (read["resourceType"], read["id"]) == (
+            entry["resource"]["resourceType"],
+            entry["resource"]["id"],
+        )

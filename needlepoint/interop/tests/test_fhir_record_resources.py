@@ -89,8 +89,10 @@ def test_an_appointment_keeps_fhir_statuses_and_invariants(cast: Cast) -> None:
         f"Practitioner/{item.practitioner_id}",
         f"Location/{item.location_id}",
     ]
+    # A second later than the booking, whatever the clock says: lastUpdated has whole seconds.
+    cancelled_at = max(timezone.now(), item.created_at + dt.timedelta(seconds=1))
     Appointment.objects.filter(pk=item.pk).update(
-        status=Appointment.Status.CANCELLED, cancelled_at=timezone.now(), cancel_reason="Ill"
+        status=Appointment.Status.CANCELLED, cancelled_at=cancelled_at, cancel_reason="Ill"
     )
     cancelled = read(cast, f"{R4}/Appointment/{item.pk}")
     assert cancelled["status"] == "cancelled"
