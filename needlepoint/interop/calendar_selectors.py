@@ -1,6 +1,7 @@
 """Named reads of the calendar feeds: the feed a link opens, a user's feeds, which kinds a user
 may have, and the events a feed holds."""
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -120,24 +121,16 @@ def _practitioner_event(appointment: Appointment, sequence: int) -> calendar.Ses
 def _client_event(appointment: Appointment, sequence: int) -> calendar.SessionEvent:
     """What a client's calendar shows: as in their .ics, with links to the booking and to
     the aftercare advice that arrives in their messages after each session."""
-    location = appointment.location
-    phone = f" Clinic phone: {location.phone}." if location.phone else ""
     booking = notifications.link(reverse("scheduling:appointment", args=[appointment.pk]))
     aftercare = notifications.link(reverse("scheduling:my-appointments") + "#messages-heading")
-    return calendar.SessionEvent(
-        uid=calendar.appointment_uid(appointment.pk),
-        start=appointment.start,
-        end=appointment.end,
-        timezone=location.timezone,
-        summary=f"{appointment.service.name} with {appointment.practitioner.full_name}",
-        location=notifications.place(location),
-        description=(
-            f"{_course_part(appointment)}Booked through Needlepoint.{phone}\n"
-            f"Your booking: {booking}\nAftercare advice: {aftercare}"
-        ),
+    event = notifications.session_event(
+        appointment,
         sequence=sequence,
         cancelled=appointment.status == Appointment.Status.CANCELLED,
+        more=f"\nYour booking: {booking}\nAftercare advice: {aftercare}",
     )
+    course = _course_part(appointment)
+    return dataclasses.replace(event, description=course + event.description) if course else event
 
 
 def first_name(client: User) -> str:

@@ -7,8 +7,9 @@ module), and `$` operations."""
 from django.urls import path, re_path
 
 from . import bulk_publish, directory_views
+from .fhir import RECORD_TYPES
 
-CLINICAL = "|".join(directory_views.CLINICAL_TYPES)
+CLINICAL = "|".join(RECORD_TYPES)
 
 urlpatterns = [
     path("fhir/R4/metadata", directory_views.metadata, name="fhir-metadata"),

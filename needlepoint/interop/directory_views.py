@@ -22,16 +22,6 @@ from . import fhir_directory as build
 from .fhir import FhirError, fhir_response, fhir_view
 from .fhir_params import Bound, DateRange, Params, strict_handling
 
-CLINICAL_TYPES = (
-    "Patient",
-    "Appointment",
-    "Consent",
-    "Procedure",
-    "QuestionnaireResponse",
-    "Questionnaire",
-    "Media",
-)
-
 
 def base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/fhir/R4")

@@ -21,6 +21,18 @@ FHIR_VERSION = "4.0.1"
 
 View = Callable[..., HttpResponse]
 
+# The client's record: served by record_views, never public; the directory's catch-all for
+# unknown types leaves these names to it.
+RECORD_TYPES = (
+    "Patient",
+    "Appointment",
+    "Consent",
+    "Procedure",
+    "QuestionnaireResponse",
+    "Questionnaire",
+    "Media",
+)
+
 
 @dataclass
 class FhirError(Exception):

@@ -4,17 +4,9 @@ suitability Questionnaire, and the client's download of their record as a FHIR B
 from django.urls import URLPattern, path, re_path
 
 from . import record_views as views
+from .fhir import RECORD_TYPES
 
 R4 = "fhir/R4"
-RECORD_TYPES = (
-    "Patient",
-    "Appointment",
-    "Consent",
-    "Procedure",
-    "QuestionnaireResponse",
-    "Questionnaire",
-    "Media",
-)
 
 urlpatterns: list[URLPattern] = [
     path(f"{R4}/Patient", views.patient_search, name="fhir-patient-search"),

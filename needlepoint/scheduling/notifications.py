@@ -214,11 +214,15 @@ def calendar_file(appointments: list[Appointment], *, cancelled: bool = False) -
     writing it."""
     counts = sequences(appointments)
     return calendar.build_calendar(
-        [_event(a, sequence=counts.get(a.pk, 0), cancelled=cancelled) for a in appointments]
+        [session_event(a, sequence=counts.get(a.pk, 0), cancelled=cancelled) for a in appointments]
     )
 
 
-def _event(appointment: Appointment, *, sequence: int, cancelled: bool) -> calendar.SessionEvent:
+def session_event(
+    appointment: Appointment, *, sequence: int, cancelled: bool, more: str = ""
+) -> calendar.SessionEvent:
+    """A session as the client's calendar shows it; `more` adds lines to its description (the
+    calendar feed's links)."""
     location = appointment.location
     phone = f" Clinic phone: {location.phone}." if location.phone else ""
     return calendar.SessionEvent(
@@ -228,7 +232,7 @@ def _event(appointment: Appointment, *, sequence: int, cancelled: bool) -> calen
         timezone=location.timezone,
         summary=f"{appointment.service.name} with {appointment.practitioner.full_name}",
         location=place(location),
-        description=f"Booked through Needlepoint.{phone}",
+        description=f"Booked through Needlepoint.{phone}{more}",
         sequence=sequence,
         cancelled=cancelled,
     )

@@ -31,5 +31,6 @@ def test_erasure_deletes_the_clients_calendar_links_and_marks_freed_time() -> No
     assert not CalendarFeed.objects.filter(owner=ada).exists()
     assert Client().get(path).status_code == 404
     changed = Practitioner.objects.get(pk=practitioner.pk).availability_changed_at
-    assert changed is not None and changed >= before
+    assert changed is not None
+    assert changed >= before
     assert not Appointment.objects.filter(pk=booked.pk, status=Appointment.Status.BOOKED).exists()
