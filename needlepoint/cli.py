@@ -16,6 +16,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0] in {"-h", "--help", "help"}:
         print(
             "usage: needlepoint demo [--address HOST:PORT] [--no-serve]\n"
+            "       needlepoint bench generate --profile tiny|city|national|world [--fresh]\n"
+            "       needlepoint bench run [--profile national] [--queries N]\n"
             "       needlepoint bench [--queries N]\n"
             "       needlepoint <manage.py command> [options]"
         )
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
             worker.wait(timeout=10)
         return
     if args[0] == "bench":
-        django.setup()
+        # Not set up here: the benchmark picks its database (DATABASE_URL) before Django starts.
         from needlepoint import bench
 
         sys.exit(bench.main(args[1:]))

@@ -145,9 +145,18 @@ def _start_field(starts: Sequence[dt.datetime], index: int) -> str:
     return "start" if len(starts) == 1 else f"starts[{index}]"
 
 
+def _lock_practitioner(practitioner_id: int) -> None:
+    """Every write of a practitioner's appointments takes their row first (PostgreSQL; SQLite's
+    IMMEDIATE transactions already run one at a time). Saving an appointment also stamps the
+    practitioner's row (interop's change tracking); taken in any other order, two bookings that
+    wait on each other's exclusion check deadlock — seen in the national booking benchmark."""
+    list(Practitioner.objects.select_for_update().filter(pk=practitioner_id).values_list("pk"))
+
+
 def _insert(appointments: list[Appointment], practitioner: Practitioner, now: dt.datetime) -> None:
     """Saves inside a savepoint, so that on PostgreSQL a refused insert leaves the transaction
     usable for reading the alternatives."""
+    _lock_practitioner(practitioner.pk)
     try:
         with transaction.atomic():
             for appointment in appointments:
@@ -307,6 +316,7 @@ def cancel_appointment(
     with transaction.atomic():
         appointment = selectors.appointment_for(by, appointment_id)
         _may_change(by, appointment, now)
+        _lock_practitioner(appointment.practitioner_id)
         appointment.status = Appointment.Status.CANCELLED
         appointment.cancelled_at = now
         appointment.cancel_reason = reason[:300]

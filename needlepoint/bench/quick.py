@@ -1,5 +1,5 @@
-"""`needlepoint bench`: the near-me figures on the current database, each method against the
-naive baseline measured in the same run, and every answer checked against it.
+"""`needlepoint bench` with no subcommand: the quick near-me comparison on the current database (the
+demo's by default), each method against the naive baseline measured in the same run.
 
 1. ranking: the nearest listable practitioners through the grid index vs a full scan;
 2. near-me with time: the nearest practitioners with a free slot within 7 days — the timed
