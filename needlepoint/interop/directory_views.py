@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,9 +116,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
 
 @fhir_view("GET")
 def organization_read(request: HttpRequest, pk: int) -> HttpResponse:
-    clinic = selectors.public_clinics().filter(pk=pk).first()
-    if clinic is None:
-        raise Http404
+    clinic = get_object_or_404(selectors.public_clinics(), pk=pk)
     return fhir_response(build.organization(base_url(request), clinic))
 
 
@@ -140,9 +139,7 @@ def organization_search(request: HttpRequest) -> HttpResponse:
 
 @fhir_view("GET")
 def location_read(request: HttpRequest, pk: int) -> HttpResponse:
-    place = selectors.public_locations().filter(pk=pk).first()
-    if place is None:
-        raise Http404
+    place = get_object_or_404(selectors.public_locations(), pk=pk)
     return fhir_response(build.location(base_url(request), place))
 
 
@@ -183,9 +180,7 @@ def location_search(request: HttpRequest) -> HttpResponse:
 
 @fhir_view("GET")
 def practitioner_read(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.listable().filter(pk=pk).first()
-    if person is None:
-        raise Http404
+    person = get_object_or_404(selectors.listable(), pk=pk)
     credentials = selectors.current_credentials([pk]).get(pk, [])
     return fhir_response(build.practitioner(base_url(request), person, credentials))
 
@@ -217,9 +212,7 @@ def _roles(page: list[Practitioner]) -> list[build.Entry]:
 
 @fhir_view("GET")
 def practitioner_role_read(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.listable().filter(pk=pk).first()
-    if person is None:
-        raise Http404
+    person = get_object_or_404(selectors.listable(), pk=pk)
     return fhir_response(_roles([person])[0].resource)
 
 
@@ -254,9 +247,7 @@ def practitioner_role_search(request: HttpRequest) -> HttpResponse:
 
 @fhir_view("GET")
 def healthcare_service_read(request: HttpRequest, pk: int) -> HttpResponse:
-    service = selectors.public_services().filter(pk=pk).first()
-    if service is None:
-        raise Http404
+    service = get_object_or_404(selectors.public_services(), pk=pk)
     places = selectors.service_locations([service])
     return fhir_response(build.healthcare_service(base_url(request), service, places[service.pk]))
 
