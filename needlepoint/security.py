@@ -110,13 +110,17 @@ def seconds_left(rule: Rule, who: str, limit: Limit, now: float) -> int:
     return max(1, math.ceil((window + 1) * limit.seconds - now))
 
 
+def refusal(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    """An answer given before any view: the contract's error body under /api/, plain words to a
+    page's visitor."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(code, message), status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     message = f"Too many requests; try again in {retry_after} seconds."
-    response: HttpResponse
-    if request.path.startswith("/api/"):
-        response = JsonResponse(error_body("rate_limited", message), status=429)
-    else:
-        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    response = refusal(request, 429, "rate_limited", message)
     response["Retry-After"] = str(retry_after)
     return response
 
@@ -151,9 +155,7 @@ def unencodable_json(request: HttpRequest) -> HttpResponse | None:
         fields += [*request.POST.lists()]
     if any("\x00" in key or any("\x00" in v for v in values) for key, values in fields):
         message = "The request contains a NUL character, which is not text."
-        if not request.path.startswith("/api/"):
-            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-        return JsonResponse(error_body("invalid_text", message), status=400)
+        return refusal(request, 400, "invalid_text", message)
     if request.content_type != "application/json" or request.method in ("GET", "HEAD"):
         return None
     body = request.body
@@ -166,7 +168,7 @@ def unencodable_json(request: HttpRequest) -> HttpResponse | None:
     if not has_lone_surrogate(parsed):
         return None
     message = "The body contains text that is not valid Unicode (a lone surrogate)."
-    return JsonResponse(error_body("invalid_text", message), status=400)
+    return refusal(request, 400, "invalid_text", message)
 
 
 class SecurityHeadersMiddleware:
