@@ -154,6 +154,10 @@ def test_gunicorn_serves_pages_static_files_and_the_api_with_the_security_header
     # Two workers answer beside the master, and each request is in the access log with the
     # visitor's address as the proxy saw it, without its query string.
     assert len(workers_of(server.process.pid)) == 2
+    # A worker writes its access-log line after the answer is sent: wait for the last one.
+    deadline = time.monotonic() + 10
+    while '"GET /api/v1/search' not in server.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
     log = server.log.read_text()
     assert '203.0.113.7 127.0.0.1 "GET / HTTP/1.1" 200' in log
     assert '"GET /api/v1/search HTTP/1.1" 200' in log
