@@ -1,24 +1,23 @@
 """Booking under concurrency, through the real booking service (screening clearance, the
-free-slot check, the insert and its notifications), from many threads at once:
+free-slot check, the insert and its notifications), from many worker processes at once:
 
-- same slot: every thread tries one free slot at the same instant; exactly one may win;
+- same slot: every worker tries one free slot at the same instant; exactly one may win;
 - random slots: attempts on random free slots of random practitioners, collisions by chance.
 
 Counted: attempts per second, bookings, 409 conflicts, other refusals, errors (must be 0), and
 afterwards overlapping booked appointments in the table (must be 0). The benchmark's own
 bookings are deleted at the end, so the dataset keeps its occupancy.
 
-    python -m needlepoint.bench.booking URL OUT.json [--threads N]"""
+    python -m needlepoint.bench.booking URL OUT.json [--processes N]"""
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 import random
 import sys
-import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 CLIENT_DOMAIN = "booking.bench.test"
@@ -56,6 +55,28 @@ def _attempt(client: Any, practitioner_id: int, start: dt.datetime) -> str:
         return f"error {type(error).__name__}: {error}"[:200]
 
 
+# In each worker process (forked): the barrier that releases a round, and the clients.
+_gate: Any = None
+_clients_by_pk: dict[int, Any] = {}
+
+
+def _start_worker(gate: Any) -> None:
+    global _gate
+    _gate = gate
+
+
+def _book(task: tuple[int, int, dt.datetime, bool]) -> str:
+    """One attempt in a worker process; `together` waits until every worker holds one."""
+    from needlepoint.accounts.models import User
+
+    client_pk, practitioner_id, start, together = task
+    if client_pk not in _clients_by_pk:
+        _clients_by_pk[client_pk] = User.objects.get(pk=client_pk)
+    if together:
+        _gate.wait()
+    return _attempt(_clients_by_pk[client_pk], practitioner_id, start)
+
+
 def _free_slots(count: int, rng: random.Random) -> list[tuple[int, dt.datetime]]:
     """Free slots of random listable practitioners, from the product's own availability."""
     from django.utils import timezone
@@ -73,55 +94,38 @@ def _free_slots(count: int, rng: random.Random) -> list[tuple[int, dt.datetime]]
     return [(pk, slot.start) for pk, slots in free.items() for slot in slots]
 
 
-def _close_each(pool: ThreadPoolExecutor, threads: int) -> None:
-    from django.db import connection
-
-    barrier = threading.Barrier(threads)
-
-    def close() -> None:
-        connection.close()
-        barrier.wait()
-
-    list(pool.map(lambda _: close(), range(threads)))
-
-
 def measure(
-    *, threads: int = 8, rounds: int = 40, attempts: int = 1200, seed: int = 7
+    *, processes: int = 8, rounds: int = 40, attempts: int = 1200, seed: int = 7
 ) -> dict[str, Any]:
-    from django.db import connection
+    """Attempts from `processes` worker processes (forked, each with its own database
+    connection, as web workers are), not threads: one interpreter's lock would measure
+    Python rather than the booking."""
+    from django.db import connection, connections
 
     from needlepoint.scheduling.models import Appointment
 
     rng = random.Random(seed)
-    clients = _clients(threads)
+    clients = [client.pk for client in _clients(processes)]
     slots = _free_slots(400, rng)
-    result: dict[str, Any] = {"database": connection.vendor, "threads": threads}
-    with ThreadPoolExecutor(threads) as pool:
-        # Same slot: all threads released together on one slot, `rounds` times.
-        outcomes: Counter[str] = Counter()
+    result: dict[str, Any] = {"database": connection.vendor, "processes": processes}
+    context = multiprocessing.get_context("fork")
+    connections.close_all()  # each worker opens its own
+    with context.Pool(processes, _start_worker, (context.Barrier(processes),)) as pool:
+        # Same slot: every worker released together on one slot, `rounds` times.
+        tasks = [
+            (clients[n], practitioner_id, start, True)
+            for practitioner_id, start in rng.sample(slots, rounds)
+            for n in range(processes)
+        ]
         started = time.perf_counter()
-        for practitioner_id, start in rng.sample(slots, rounds):
-            barrier = threading.Barrier(threads)
-
-            def go(
-                n: int,
-                pid: int = practitioner_id,
-                at: dt.datetime = start,
-                gate: threading.Barrier = barrier,
-            ) -> str:
-                gate.wait()
-                return _attempt(clients[n], pid, at)
-
-            outcomes.update(pool.map(go, range(threads)))
+        outcomes = Counter(pool.map(_book, tasks, chunksize=1))
         result["same_slot"] = _summary(outcomes, time.perf_counter() - started, rounds)
         # Random slots: collisions only by chance.
         picks = [rng.choice(slots) for _ in range(attempts)]
+        tasks = [(clients[n % processes], *picks[n], False) for n in range(attempts)]
         started = time.perf_counter()
-        outcomes = Counter(
-            pool.map(lambda n: _attempt(clients[n % threads], *picks[n]), range(attempts))
-        )
+        outcomes = Counter(pool.map(_book, tasks, chunksize=4))
         result["random_slots"] = _summary(outcomes, time.perf_counter() - started, None)
-        _close_each(pool, threads)
     result["overlaps"] = overlaps({pid for pid, _ in slots})
     mine = Appointment.objects.filter(client__email__endswith=f"@{CLIENT_DOMAIN}")
     result["cleaned_up"] = mine.delete()[1].get("scheduling.Appointment", 0)
@@ -175,9 +179,9 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    threads = int(argv[argv.index("--threads") + 1]) if "--threads" in argv else 8
+    processes = int(argv[argv.index("--processes") + 1]) if "--processes" in argv else 8
     with open(out, "w") as file:
-        json.dump(measure(threads=threads), file)
+        json.dump(measure(processes=processes), file)
     return 0
 
 

@@ -25,7 +25,7 @@ from needlepoint.accounts.models import Role, User
 from needlepoint.directory import geo
 from needlepoint.directory.concerns import CONCERN_SLUGS
 from needlepoint.directory.models import Clinic, Credential, Location, Practitioner, Service
-from needlepoint.scheduling import slots
+from needlepoint.scheduling import free_time, slots
 from needlepoint.scheduling.demo import PATTERNS
 from needlepoint.scheduling.models import DEFAULT_POLICY, Appointment, WorkingHours
 
@@ -88,16 +88,18 @@ def _locations(
 def _location_rows(plan: Plan, locations: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     for pk, clinic, lat, lon, zone, town in locations:
         place = plan.places[town]
-        cell, coarse = geo.cells_of(lat, lon)
+        cells = geo.cells_of(lat, lon)
         yield (
             pk, clinic, f"Bench location {pk}", f"{pk} Bench Street", place.town[:120], "",
-            "", place.country_code, lat, lon, zone, "", cell, coarse, True,
+            "", place.country_code, lat, lon, zone, "", cells["micro_cell"], cells["cell"],
+            cells["coarse_cell"], True,
         )  # fmt: skip
 
 
 LOCATION_COLUMNS = [
     "id", "clinic_id", "name", "address_line", "city", "region", "postcode", "country",
-    "latitude", "longitude", "timezone", "phone", "cell", "coarse_cell", "is_active",
+    "latitude", "longitude", "timezone", "phone", "micro_cell", "cell", "coarse_cell",
+    "is_active",
 ]  # fmt: skip
 
 
@@ -175,6 +177,9 @@ def generate(profile: Profile, *, console: Console | None = None) -> dict[str, A
         loader.finish(
             [Clinic, Location, Service, Practitioner, Credential, WorkingHours, Appointment, User]
         )
+        if profile.days:
+            task = progress.add_task("Free slots kept", total=profile.practitioners)
+            free_time.sweep(now, progress=lambda done, total: progress.update(task, completed=done))
     with connection.cursor() as cursor:  # the connection may go on serving (tests)
         if postgres:
             cursor.execute("SET session_replication_role = DEFAULT")

@@ -115,6 +115,13 @@ def measure(
         paths = ", ".join(f'"{search_path(lat, lon)}"' for lat, lon in points)
         script.write_text(WRK_SCRIPT % paths)
         for server in servers:
+            # as the production cron does (`refresh_free_slots` every few minutes)
+            sweep_started = time.perf_counter()
+            subprocess.run(
+                [str(BIN / "needlepoint"), "refresh_free_slots", "-v", "0"],
+                env=env, cwd=ROOT, check=True,
+            )  # fmt: skip
+            results.setdefault("sweep_s", []).append(round(time.perf_counter() - sweep_started, 1))
             process = subprocess.Popen(
                 server_command(server, port, workers), env=env, cwd=ROOT,
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

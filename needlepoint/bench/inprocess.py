@@ -26,7 +26,7 @@ def _methods(now: dt.datetime, *, geo_only: bool) -> dict[tuple[str, str], Metho
     from django.utils import timezone
 
     from needlepoint.directory.selectors import nearest_practitioners
-    from needlepoint.scheduling.selectors import search_with_time
+    from needlepoint.scheduling.near_me import search_with_time
 
     from . import baselines
 
@@ -69,17 +69,24 @@ def _methods(now: dt.datetime, *, geo_only: bool) -> dict[tuple[str, str], Metho
 def measure(
     profile_name: str, *, queries: int, naive_queries: int, geo_only: bool, seed: int = 7
 ) -> dict[str, Any]:
+    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
     from needlepoint.directory.models import Location, Practitioner
+    from needlepoint.scheduling import free_time
     from needlepoint.scheduling.models import Appointment
 
     from .oracle import Oracle, haversine_km
     from .profiles import PROFILES, query_points
 
     profile = PROFILES[profile_name]
+    call_command("migrate", interactive=False, verbosity=0)  # a dataset older than the code
     now = timezone.now().replace(microsecond=0)
+    started = time.perf_counter()
+    # as the production cron does (`refresh_free_slots` every few minutes)
+    swept = 0 if geo_only else free_time.sweep(now)
+    sweep_s = time.perf_counter() - started
     started = time.perf_counter()
     oracle = Oracle(now, days=DAYS)
     oracle_load_s = time.perf_counter() - started
@@ -124,6 +131,7 @@ def measure(
         "queries": queries,
         "points_with_answers": answered - min(answered, WARM_UP),
         "oracle_load_s": round(oracle_load_s, 2),
+        "sweep": {"computed": swept, "seconds": round(sweep_s, 1)},
         "samples_ms": samples,
         "disagreements": disagreements,
     }

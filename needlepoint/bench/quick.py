@@ -18,6 +18,7 @@ from django.utils import timezone
 from needlepoint.directory import gazetteer, geo
 from needlepoint.directory.models import Location, Practitioner
 from needlepoint.directory.selectors import nearest_practitioners
+from needlepoint.scheduling import near_me
 from needlepoint.scheduling import selectors as scheduling
 from needlepoint.scheduling.models import Appointment
 
@@ -87,7 +88,7 @@ def naive_available(
 def timed_available(
     lat: float, lon: float, radius_km: float, limit: int, days: int, now: dt.datetime
 ) -> list[int]:
-    found = scheduling.search_with_time(
+    found = near_me.search_with_time(
         latitude=lat,
         longitude=lon,
         radius_km=radius_km,

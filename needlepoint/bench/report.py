@@ -277,7 +277,7 @@ def print_table(result: dict[str, Any]) -> None:
             "409",
             "other 4xx",
             "errors",
-            title=f"Booking under concurrency (PostgreSQL, {booking['threads']} threads); "
+            title=f"Booking under concurrency (PostgreSQL, {booking['processes']} processes); "
             f"overlaps in the table: {booking['overlaps']}",
         )
         for name in ("same_slot", "random_slots"):
@@ -380,6 +380,17 @@ def markdown(result: dict[str, Any]) -> str:
             at = dict(curve)
             cells = [f"{at[s]:.2f}" if s in at else "—" for s in sizes]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    swept = [
+        f"{engine}: {stage['sweep']['computed']:,} in {stage['sweep']['seconds']} s"
+        for engine in ("sqlite", "postgres")
+        if (stage := result.get(engine) or {}).get("sweep", {}).get("computed") is not None
+    ]
+    if swept:
+        lines += [
+            "",
+            "Kept free slots recomputed by the `refresh_free_slots` sweep just before timing (as "
+            "cron does in production): " + "; ".join(swept) + ".",
+        ]
     http = result.get("http") or {}
     if http.get("servers"):
         lines += ["", f"HTTP ({http.get('database')}, {http.get('workers')} workers each):", ""]
@@ -393,7 +404,9 @@ def markdown(result: dict[str, Any]) -> str:
                 )
     booking = result.get("booking") or {}
     if "same_slot" in booking:
-        title = f"Booking (PostgreSQL, {booking['threads']} threads), overlapping bookings"
+        title = (
+            f"Booking (PostgreSQL, {booking['processes']} worker processes), overlapping bookings"
+        )
         lines += ["", f"{title} in the table afterwards: {booking['overlaps']}:", ""]
         lines.append("| attempts on | attempts | attempts/s | booked | 409 | other 4xx | errors |")
         lines.append("|---|---|---|---|---|---|---|")

@@ -11,7 +11,7 @@ from .models import AddOn, Clinic, Concern, Credential, Location, Practitioner, 
 class LocationInline(admin.StackedInline):
     model = Location
     extra = 0
-    exclude = ["cell", "coarse_cell"]
+    exclude = ["micro_cell", "cell", "coarse_cell"]
 
 
 class ServiceInline(admin.TabularInline):
@@ -33,7 +33,7 @@ class LocationAdmin(admin.ModelAdmin):
     list_filter = ["country", "is_active"]
     search_fields = ["name", "city", "postcode", "clinic__name"]
     raw_id_fields = ["clinic"]
-    exclude = ["cell", "coarse_cell"]
+    exclude = ["micro_cell", "cell", "coarse_cell"]
 
 
 class CredentialInline(admin.TabularInline):

@@ -1,8 +1,9 @@
 """Distance on the sphere and the grid cells that index positions for the near-me search.
 
-The grid is two fixed latitude/longitude lattices (fine and coarse). A location stores the
-integer id of its cell in each; a search turns its circle into the set of cells that cover it
-and asks the database for those cells through a plain B-tree index. That works the same on
+The grid is three fixed latitude/longitude lattices (micro, fine and coarse). A location stores
+the integer id of its cell in each; a search turns its circle into the set of cells that cover
+it, in the finest lattice that needs few of them, and asks the database for those cells through
+a plain B-tree index. That works the same on
 SQLite and PostgreSQL, so both give the same answers, and the rows read grow with the area
 searched rather than with the size of the table. The exact great-circle distance then decides.
 """
@@ -12,11 +13,19 @@ from collections.abc import Iterator
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 
-FINE_DEGREES = 0.2  # about 22 km of latitude
+MICRO_DEGREES = 0.02  # about 2.2 km of latitude: a city block of suburbs
+FINE_DEGREES = 0.2  # about 22 km
 COARSE_DEGREES = 2.0
-# Above this many fine cells the coarse lattice reads fewer index ranges for the same circle.
-MAX_FINE_CELLS = 150
-_COLUMNS = 10_000  # row * _COLUMNS + column; more columns than either lattice has
+# Above this many cells of a lattice the next coarser one reads fewer index ranges for the
+# same circle.
+MAX_CELLS = 150
+# (column of the Location row, cell size in degrees, row multiplier: more columns than the
+# lattice has), finest first. A cell id is row * multiplier + column.
+LATTICES = (
+    ("micro_cell", MICRO_DEGREES, 100_000),
+    ("cell", FINE_DEGREES, 10_000),
+    ("coarse_cell", COARSE_DEGREES, 10_000),
+)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -33,17 +42,17 @@ def normalize_longitude(lon: float) -> float:
     return ((lon + 180.0) % 360.0) - 180.0
 
 
-def _cell(lat: float, lon: float, size: float) -> int:
+def _cell(lat: float, lon: float, size: float, columns: int) -> int:
     rows = round(180 / size)
     cols = round(360 / size)
     row = min(int((lat + 90.0) // size), rows - 1)
     col = min(int((normalize_longitude(lon) + 180.0) // size), cols - 1)
-    return row * _COLUMNS + col
+    return row * columns + col
 
 
-def cells_of(lat: float, lon: float) -> tuple[int, int]:
-    """The (fine, coarse) cell ids of a position."""
-    return _cell(lat, lon, FINE_DEGREES), _cell(lat, lon, COARSE_DEGREES)
+def cells_of(lat: float, lon: float) -> dict[str, int]:
+    """The cell id of a position in every lattice, by column name."""
+    return {name: _cell(lat, lon, size, columns) for name, size, columns in LATTICES}
 
 
 def bounding_box(
@@ -75,7 +84,7 @@ def bounding_box(
 
 
 def _cells_in_box(
-    lat_min: float, lat_max: float, lon_ranges: list[tuple[float, float]], size: float
+    lat_min: float, lat_max: float, lon_ranges: list[tuple[float, float]], size: float, columns: int
 ) -> Iterator[int]:
     rows = round(180 / size)
     cols = round(360 / size)
@@ -86,13 +95,16 @@ def _cells_in_box(
         last_col = min(cols - 1, int((east + 180.0) // size))
         for row in range(first_row, last_row + 1):
             for col in range(first_col, last_col + 1):
-                yield row * _COLUMNS + col
+                yield row * columns + col
 
 
 def covering_cells(lat: float, lon: float, radius_km: float) -> tuple[str, list[int]]:
-    """Which lattice to read ("cell" or "coarse_cell") and the cell ids that cover the circle."""
+    """Which lattice to read (a column of LATTICES) and the cell ids that cover the circle:
+    the finest lattice that needs at most MAX_CELLS (the coarse one whatever it needs)."""
     lat_min, lat_max, lon_ranges = bounding_box(lat, lon, radius_km)
-    fine = sorted(set(_cells_in_box(lat_min, lat_max, lon_ranges, FINE_DEGREES)))
-    if len(fine) <= MAX_FINE_CELLS:
-        return "cell", fine
-    return "coarse_cell", sorted(set(_cells_in_box(lat_min, lat_max, lon_ranges, COARSE_DEGREES)))
+    for name, size, columns in LATTICES:
+        rows = int((lat_max + 90.0) // size) - int((lat_min + 90.0) // size) + 1
+        cols = sum(int((e + 180.0) // size) - int((w + 180.0) // size) + 1 for w, e in lon_ranges)
+        if rows * cols <= MAX_CELLS or name == LATTICES[-1][0]:
+            return name, sorted(set(_cells_in_box(lat_min, lat_max, lon_ranges, size, columns)))
+    raise AssertionError("unreachable: the coarse lattice always answers")

@@ -66,9 +66,9 @@ class Clinic(models.Model):
 class Location(models.Model):
     """A place where a clinic treats: address, position and local time zone.
 
-    `cell` and `coarse_cell` are the grid cells of the position (see geo.py); the near-me search
-    reads candidate locations through their indexes, so its cost follows the answer, not the
-    table, and the same query runs on SQLite and PostgreSQL."""
+    `micro_cell`, `cell` and `coarse_cell` are the grid cells of the position (see geo.py); the
+    near-me search reads candidate locations through their indexes, so its cost follows the
+    answer, not the table, and the same query runs on SQLite and PostgreSQL."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="locations")
     name = models.CharField(max_length=200)
@@ -81,6 +81,7 @@ class Location(models.Model):
     longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
     timezone = models.CharField(max_length=64, help_text="IANA time zone, e.g. Europe/London")
     phone = models.CharField(max_length=40, blank=True)
+    micro_cell = models.IntegerField(db_index=True, editable=False)
     cell = models.IntegerField(db_index=True, editable=False)
     coarse_cell = models.IntegerField(db_index=True, editable=False)
     is_active = models.BooleanField(default=True)
@@ -105,7 +106,8 @@ class Location(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def place_in_grid(self) -> None:
-        self.cell, self.coarse_cell = geo.cells_of(self.latitude, self.longitude)
+        for name, value in geo.cells_of(self.latitude, self.longitude).items():
+            setattr(self, name, value)
 
 
 class PractitionerQuerySet(models.QuerySet["Practitioner"]):

@@ -321,3 +321,32 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NextFreeSlots(models.Model):
+    """A practitioner's first free slots, kept so that "near me, free within N days" reads one
+    row per candidate instead of computing their free time (scheduling/free_time.py).
+
+    A cache the search checks before trusting: it holds only while the practitioner's
+    `availability_changed_at` still equals `basis` (every write that changes free time stamps
+    it: interop/change_tracking.py), and while enough of its slots are still bookable or, when
+    fewer were found than kept, while the window asked ends by `known_until`. `fresh_until`
+    is when it stops holding for the default search: what the sweep looks at."""
+
+    practitioner = models.OneToOneField(
+        "directory.Practitioner",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="next_free",
+    )
+    basis = models.DateTimeField(help_text="The practitioner's availability_changed_at read")
+    computed_at = models.DateTimeField()
+    fresh_until = models.DateTimeField(db_index=True)
+    known_until = models.DateTimeField(
+        null=True, blank=True, help_text="Free time is known up to here; empty when complete"
+    )
+    notice_minutes = models.PositiveIntegerField(help_text="The booking notice they were for")
+    slots = models.JSONField(default=list, help_text="[[start, end, location id], …] in UTC")
+
+    def __str__(self) -> str:
+        return f"Next free slots of practitioner {self.practitioner_id}"

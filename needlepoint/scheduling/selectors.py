@@ -14,8 +14,6 @@ from django.utils import timezone
 from needlepoint.accounts.models import User
 from needlepoint.accounts.selectors import member_clinic_ids
 from needlepoint.directory.models import Location, Practitioner, Service
-from needlepoint.directory.search import Centre, SearchQuery
-from needlepoint.directory.selectors import Match, load_matches, nearest_practitioners
 
 from . import slots
 from .models import (
@@ -165,13 +163,19 @@ def free_slots(
 
 
 def next_free_slots(
-    practitioners: Iterable[Practitioner], *, now: dt.datetime, days: int, count: int
+    practitioners: Iterable[Practitioner],
+    *,
+    now: dt.datetime,
+    days: int,
+    count: int,
+    rules: dict[int, list[tuple[Location, slots.Rules]]] | None = None,
 ) -> dict[int, list[Slot]]:
     """The first `count` free slots of each practitioner within `days` from now. A fixed number
-    of queries for the whole batch; the interval arithmetic is per practitioner."""
+    of queries for the whole batch (fewer when their `rules_by_location` are given); the
+    interval arithmetic is per practitioner."""
     practitioners = list(practitioners)
     end = now + dt.timedelta(days=days)
-    rules = rules_by_location(practitioners)
+    rules = rules if rules is not None else rules_by_location(practitioners)
     busy = busy_intervals([p.pk for p in practitioners], now, end)
     answer: dict[int, list[Slot]] = {}
     for practitioner in practitioners:
@@ -208,91 +212,6 @@ def appointments_of_client(user: User) -> list[Appointment]:
         Appointment.objects.filter(client_id=user.pk)
         .select_related("practitioner", "location", "service", "course")
         .order_by("start")
-    )
-
-
-# "Soonest" compares the earliest free slot of at most this many nearest candidates, so its
-# cost is bounded however dense the area; "distance" walks candidates nearest first in batches
-# and stops once the page is full. Most candidates have a free slot, so the first batch is the
-# page and a margin (for a page of 20, 25 candidates' availability instead of a fixed 50: see
-# docs/benchmarks.md); each later batch doubles, up to AVAILABILITY_BATCH.
-SOONEST_CANDIDATES = 200
-AVAILABILITY_BATCH = 200
-FIRST_BATCH_MARGIN = 5
-NEXT_SLOTS = 3
-DEFAULT_SLOT_DAYS = 14
-
-
-@dataclass(frozen=True)
-class TimedMatch:
-    match: Match
-    next_slots: list[Slot]
-
-
-def search_with_time(
-    *,
-    latitude: float,
-    longitude: float,
-    radius_km: float,
-    concern: str | None = None,
-    max_price: float | None = None,
-    limit: int = 20,
-    available_within_days: int | None = None,
-    sort: str = "distance",
-    now: dt.datetime | None = None,
-) -> list[TimedMatch]:
-    """The near-me search with time: each result carries its next free slots; with
-    `available_within_days` only practitioners free in that window; `sort="soonest"` orders by
-    the earliest free slot (then distance)."""
-    now = now or timezone.now()
-    on = timezone.localdate(now)
-    needs_slots = available_within_days is not None or sort == "soonest"
-    candidates = nearest_practitioners(
-        latitude=latitude,
-        longitude=longitude,
-        radius_km=radius_km,
-        concern=concern,
-        max_price=max_price,
-        limit=SOONEST_CANDIDATES if sort == "soonest" else (None if needs_slots else limit),
-        on=on,
-    )
-    days = available_within_days or DEFAULT_SLOT_DAYS
-    chosen: list[tuple[tuple[int, float, int], list[Slot]]] = []
-    first = 0
-    size = len(candidates) if sort == "soonest" else limit + FIRST_BATCH_MARGIN
-    while first < len(candidates):
-        batch = candidates[first : first + size]
-        first, size = first + size, min(2 * size, AVAILABILITY_BATCH)
-        practitioners = Practitioner.objects.select_related("clinic").in_bulk(
-            [pk for pk, _, _ in batch]
-        )
-        free = next_free_slots(practitioners.values(), now=now, days=days, count=NEXT_SLOTS)
-        for row in batch:
-            slots_of = free.get(row[0], [])
-            if slots_of or not needs_slots:
-                chosen.append((row, slots_of))
-        if sort == "distance" and len(chosen) >= limit:
-            break
-    if sort == "soonest":
-        chosen.sort(key=lambda item: (item[1][0].start, item[0][1], item[0][0]))
-    chosen = chosen[:limit]
-    matches = load_matches([row for row, _ in chosen], on=on)
-    return [
-        TimedMatch(match, slots_of) for match, (_, slots_of) in zip(matches, chosen, strict=True)
-    ]
-
-
-def search_for(query: SearchQuery, centre: Centre) -> list[TimedMatch]:
-    """The timed search for a parsed query (one definition for the page and the API)."""
-    return search_with_time(
-        latitude=centre.latitude,
-        longitude=centre.longitude,
-        radius_km=query.radius_km,
-        concern=query.concern,
-        max_price=query.max_price,
-        limit=query.limit,
-        available_within_days=query.available_within_days,
-        sort=query.sort,
     )
 
 

@@ -23,7 +23,7 @@ from needlepoint.directory.concerns import CONCERNS
 from needlepoint.errors import ApiError
 from needlepoint.screening import selectors as screening_selectors
 
-from . import selectors, services
+from . import near_me, selectors, services
 from .forms import (
     MAX_COURSE_SESSIONS,
     MIN_COURSE_SESSIONS,
@@ -55,7 +55,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             context["error"] = error
             status = error.status
         else:
-            found = selectors.search_for(query, centre)
+            found = near_me.search_for(query, centre)
             wider = next((r for r in RADIUS_CHOICES if r > query.radius_km), None)
             wider_params = request.GET.copy()
             if wider is not None:

@@ -41,15 +41,17 @@ def test_a_point_at_180_and_at_minus_180_share_a_cell() -> None:
     assert geo.cells_of(10, 180.0) == geo.cells_of(10, -180.0)
 
 
-def test_a_small_circle_reads_the_fine_lattice_and_a_large_one_the_coarse() -> None:
+def test_the_finest_lattice_that_needs_few_cells_is_read() -> None:
+    assert geo.covering_cells(53.8, -1.55, 4)[0] == "micro_cell"
     assert geo.covering_cells(53.8, -1.55, 25)[0] == "cell"
     assert geo.covering_cells(53.8, -1.55, 200)[0] == "coarse_cell"
+    for radius in (0.5, 4, 12, 25, 60, 200):
+        assert len(geo.covering_cells(53.8, -1.55, radius)[1]) <= geo.MAX_CELLS
 
 
 def covered(lat: float, lon: float, radius: float, point: tuple[float, float]) -> bool:
     lattice, cells = geo.covering_cells(lat, lon, radius)
-    fine, coarse = geo.cells_of(*point)
-    return (fine if lattice == "cell" else coarse) in cells
+    return geo.cells_of(*point)[lattice] in cells
 
 
 @settings(max_examples=400)

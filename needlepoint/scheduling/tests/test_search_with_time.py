@@ -1,9 +1,12 @@
 """The near-me search with time: who is free soon, soonest first, next slots on every result."""
 
 import datetime as dt
+import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from needlepoint.scheduling import services
 from needlepoint.scheduling.models import TimeOff
@@ -63,11 +66,31 @@ def test_a_booking_moves_the_next_free_slot(client: Client) -> None:
     assert after > first
 
 
-def test_the_query_count_does_not_grow_with_the_candidates(
-    client: Client, django_assert_max_num_queries: object
-) -> None:
-    for i in range(25):
-        bookable(lat=53.80 + i * 0.001)
-    with django_assert_max_num_queries(14):  # type: ignore[operator]
-        body = search(client, available_within_days=7, limit=25)
-    assert body["count"] == 25
+def queries_of(client: Client, limit: int) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert search(client, available_within_days=7, limit=limit)["count"] == limit
+    return len(context)
+
+
+def test_the_query_count_does_not_grow_with_the_candidates(client: Client) -> None:
+    for i in range(30):
+        bookable(lat=53.80 + i * 0.0001)  # all within the first ring
+    computing = queries_of(client, 25)  # free time computed and kept: a fixed few more
+    kept = queries_of(client, 25)
+    assert kept == queries_of(client, 3) < computing <= kept + 9
+
+
+def test_every_answer_is_exactly_what_the_documented_schema_renders(client: Client) -> None:
+    """The search renders plain data for speed: it must be SearchOut, field for field."""
+    from needlepoint.api import api
+    from needlepoint.scheduling.api import SearchOut
+
+    bookable(name="Open")
+    bookable(name="Also open", lat=53.81)
+    for params in ({}, {"available_within_days": 7, "sort": "soonest"}, {"concern": "acne"}):
+        response = client.get("/api/v1/search", {"near": "Leeds", **params})
+        body = response.json()
+        assert body["count"] >= 1
+        validated = SearchOut.model_validate(body).model_dump()
+        assert json.loads(api.renderer.render(None, validated, response_status=200)) == body
+        assert response["Content-Type"] == api.get_content_type()
