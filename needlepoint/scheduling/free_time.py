@@ -140,6 +140,9 @@ def refresh(practitioners: Iterable[Practitioner], *, now: dt.datetime) -> dict[
                 slots=[[s.start.isoformat(), s.end.isoformat(), s.location.pk] for s in found],
             )
         )
+    # In id order: concurrent searches upserting overlapping rows then lock them in the same
+    # order and cannot deadlock on PostgreSQL.
+    rows.sort(key=lambda row: row.practitioner_id)
     NextFreeSlots.objects.bulk_create(
         rows,
         update_conflicts=True,
