@@ -56,7 +56,8 @@ def make_world() -> World:
     for practitioner in (leeds, york, austin):
         _short_horizon(practitioner)
     client = client_user("booker@example.test")
-    booked = services.book_appointment(client=client, practitioner_id=leeds.pk, start=local(1, 10))
+    # the day after tomorrow: always outside the 24-hour window in which clients may not cancel
+    booked = services.book_appointment(client=client, practitioner_id=leeds.pk, start=local(2, 10))
     TimeOff.objects.create(practitioner=york, start=local(2, 0), end=local(3, 0))
     return World(leeds, york, austin, pending, no_hours, booked)
 
