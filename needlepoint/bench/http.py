@@ -93,7 +93,7 @@ def measure(
     *,
     servers: tuple[str, ...] = ("gunicorn", "uvicorn", "granian"),
     workers: int = 4,
-    connections: tuple[int, ...] = (8, 32),
+    connections: tuple[int, ...] = (2, 8, 32),
     seconds: int = 15,
     port: int = 8791,
 ) -> dict[str, Any]:
