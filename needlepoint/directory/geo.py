@@ -3,9 +3,9 @@
 The grid is three fixed latitude/longitude lattices (micro, fine and coarse). A location stores
 the integer id of its cell in each; a search turns its circle into the set of cells that cover
 it, in the finest lattice that needs few of them, and asks the database for those cells through
-a plain B-tree index. That works the same on
-SQLite and PostgreSQL, so both give the same answers, and the rows read grow with the area
-searched rather than with the size of the table. The exact great-circle distance then decides.
+a plain B-tree index. That works the same on SQLite and PostgreSQL, so both give the same
+answers, and the rows read grow with the area searched rather than with the size of the table.
+The exact great-circle distance then decides.
 """
 
 import math

@@ -13,6 +13,9 @@ from typing import Any
 
 from django.db import connection
 
+from needlepoint import rows
+
+from . import geo
 from .models import Clinic, Concern, Credential, Location, Practitioner, Service
 
 PAIRS = Practitioner.locations.through._meta.db_table
@@ -30,8 +33,7 @@ WHERE l.{{lattice}} IN ({{cells}})
   AND l.is_active = %s AND p.is_active = %s AND c.is_active = %s
   AND EXISTS (
     SELECT 1 FROM {Credential._meta.db_table} cr
-    WHERE cr.practitioner_id = pl.practitioner_id AND cr.status = %s
-      AND cr.valid_from <= %s AND (cr.valid_until IS NULL OR cr.valid_until >= %s))
+    WHERE cr.practitioner_id = pl.practitioner_id AND {{current}})
 """
 CONCERN = f"""
   AND EXISTS (
@@ -43,7 +45,19 @@ PRICE = f"""
     SELECT 1 FROM {Service._meta.db_table} s
     WHERE s.clinic_id = p.clinic_id AND s.is_active = %s AND s.price <= %s)
 """
-LATTICES = frozenset({"micro_cell", "cell", "coarse_cell"})
+LATTICES = frozenset(name for name, _, _ in geo.LATTICES)
+
+
+def current_credential(on: dt.date, table: str = "") -> tuple[str, list[Any]]:
+    """`Credential.objects.current(on)` as SQL over a credential table's columns (qualified by
+    `table` when given) and its parameters: verified, and valid that day."""
+    day = connection.ops.adapt_datefield_value(on)
+    at = f"{table}." if table else ""
+    sql = (
+        f"{at}status = %s AND {at}valid_from <= %s "
+        f"AND ({at}valid_until IS NULL OR {at}valid_until >= %s)"
+    )
+    return sql, [Credential.Status.VERIFIED.value, day, day]
 
 
 def listable_pairs_in(
@@ -64,15 +78,16 @@ def listable_pairs_in(
         raise ValueError(f"unknown lattice {lattice!r}")
     if not cells:
         return []
-    day = connection.ops.adapt_datefield_value(on)
+    current, current_params = current_credential(on, "cr")
     sql = SELECT.format(
         lattice=lattice,
-        cells=", ".join(["%s"] * len(cells)),
+        cells=rows.placeholders(cells),
         longitudes=" OR ".join(["l.longitude BETWEEN %s AND %s"] * len(longitudes)),
+        current=current,
     )
     params: list[Any] = [*cells, *latitudes]
     params += [bound for pair in longitudes for bound in pair]
-    params += [True, True, True, Credential.Status.VERIFIED.value, day, day]
+    params += [True, True, True, *current_params]
     if concern is not None:
         sql += CONCERN
         params.append(concern)
@@ -92,7 +107,7 @@ def concerns_of(practitioner_ids: list[int]) -> list[tuple[int, str]]:
     sql = (
         f"SELECT pc.practitioner_id, pc.concern_id FROM {TOPICS} pc "
         f"JOIN {Concern._meta.db_table} k ON k.slug = pc.concern_id "
-        f"WHERE pc.practitioner_id IN ({', '.join(['%s'] * len(practitioner_ids))}) "
+        f"WHERE pc.practitioner_id IN ({rows.placeholders(practitioner_ids)}) "
         "ORDER BY k.position, k.slug"
     )
     with connection.cursor() as cursor:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from itertools import islice
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -240,13 +239,12 @@ def locations_by_id(ids: set[int]) -> dict[int, Location]:
 def current_credentials(practitioner_ids: list[int], on: dt.date) -> list[Credential]:
     """The verified credentials valid `on` of these practitioners (Credential.objects.current),
     by kind."""
-    day = connection.ops.adapt_datefield_value(on)
+    current, params = nearby.current_credential(on)
     return rows.instances(
         Credential,
         ["practitioner", "kind", "issuing_body", "number", "valid_from", "valid_until", "status"],
-        f"practitioner_id IN ({rows.placeholders(practitioner_ids)}) AND status = %s "
-        "AND valid_from <= %s AND (valid_until IS NULL OR valid_until >= %s)",
-        [*practitioner_ids, Credential.Status.VERIFIED.value, day, day],
+        f"practitioner_id IN ({rows.placeholders(practitioner_ids)}) AND {current}",
+        [*practitioner_ids, *params],
         order_by="kind, id",
     )
 
